@@ -1,0 +1,340 @@
+"""The atlas's data model: every field of every record, defined once.
+
+The JSON Schema files (``atlas schema``), the validator and the field reference
+in the contributor guide are all derived from these classes. Nothing here
+imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Tag,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic_core import PydanticCustomError, core_schema
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day (``1957``, ``1957-10``, ``1957-10-29``)."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+        if self.day:
+            text += f"-{self.day:02d}"
+        return text
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month, self.day)
+
+    @classmethod
+    def parse(cls, value: Any) -> "PartialDate":
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise PydanticCustomError("date_type", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+        text = str(value)
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+        if not match:
+            raise PydanticCustomError(
+                "date_format", "'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD", {"text": text}
+            )
+        year, month, day = (int(g) if g else 0 for g in match.groups())
+        if match.group(2) and not 1 <= month <= 12:
+            raise PydanticCustomError("date_value", "'{text}' does not exist: no month {month}", {"text": text, "month": month})
+        if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise PydanticCustomError("date_value", "'{text}' does not exist", {"text": text})
+        return cls(year, month, day)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> dict:
+        return {
+            "anyOf": [
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+            ],
+            "description": "A date as precise as the source gives it: YYYY, YYYY-MM or YYYY-MM-DD.",
+        }
+
+
+def _check_id(value: str) -> str:
+    if not ID_RE.match(value):
+        raise PydanticCustomError(
+            "id_format", "'{value}' is not an id: use lowercase ASCII words joined by '-'", {"value": value}
+        )
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise PydanticCustomError("url_scheme", "'{value}' is not an http or https URL", {"value": value})
+    return value
+
+
+def _check_country(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise PydanticCustomError(
+            "country_format", "'{value}' is not an ISO 3166-1 alpha-2 code such as JP or TW", {"value": value}
+        )
+    return value
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Id = Annotated[str, AfterValidator(_check_id), Field(pattern=ID_PATTERN)]
+Url = Annotated[str, AfterValidator(_check_url), Field(pattern=r"^https?://")]
+Country = Annotated[str, AfterValidator(_check_country), Field(pattern=r"^[A-Z]{2}$")]
+Markdown = Annotated[str, Field(description="Markdown text (raw HTML is shown as text).")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Record(BaseModel):
+    """Base of every record: unknown fields are errors, types are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SourceEntry(Record):
+    """A work cited: a bibliography entry in data/sources/, or written in place."""
+
+    title: Text = Field(description="Title of the work, page or article.")
+    author: Optional[str] = Field(None, description="Author(s), as credited.")
+    publisher: Optional[str] = Field(None, description="Publisher, newspaper, site or government body.")
+    date: Optional[PartialDate] = Field(None, description="Publication date, as precise as known.")
+    url: Optional[Url] = Field(None, description="Where to read it (http or https).")
+    accessed: Optional[PartialDate] = Field(None, description="When the URL was read.")
+    language: Optional[str] = Field(None, description="Language of the work (BCP 47, e.g. ja, zh-Hant).")
+    note: Optional[Markdown] = Field(None, description="What the work says that matters here.")
+
+
+def _source_kind(value: Any) -> str:
+    return "~entry" if isinstance(value, dict) else "~ref"
+
+
+# A source is cited by id or written in place; the tags keep error messages to the branch that applies.
+SourceRef = Annotated[
+    Union[Annotated[Id, Tag("~ref")], Annotated[SourceEntry, Tag("~entry")]],
+    Discriminator(_source_kind),
+]
+Sources = Annotated[
+    list[SourceRef],
+    Field(min_length=1, description="At least one: a data/sources/ id or a source written in place."),
+]
+
+
+class Alternative(Record):
+    """A value that another source gives for the same claim."""
+
+    signed: Optional[PartialDate] = Field(None, description="The date this source gives.")
+    ended: Optional[PartialDate] = Field(None, description="The end date this source gives.")
+    since: Optional[PartialDate] = Field(None, description="The start date this source gives.")
+    type: Optional[Id] = Field(None, description="The relationship type this source gives.")
+    status: Optional[Literal["active", "ended", "suspended", "disputed"]] = Field(
+        None, description="The status this source gives."
+    )
+    count: Optional[int] = Field(None, ge=0, description="The count this source gives.")
+    note: Optional[Markdown] = None
+    sources: Sources
+
+
+Status = Literal["active", "ended", "suspended", "disputed"]
+
+
+class Relationship(Record):
+    """A link between this place and another, recorded once in either place's file."""
+
+    with_: Id = Field(alias="with", description="The partner place's id (its file name in data/cities/).")
+    type: Id = Field(description="Relationship type: an id from vocabulary.yaml `relationship_types`.")
+    wording: Optional[str] = Field(None, description="The source's own name for the tie, where it says more than the type.")
+    body: Optional[str] = Field(None, description="The body on this side when it is not the city government (a port, council, district, board).")
+    partner_body: Optional[str] = Field(None, description="The body on the partner's side, likewise.")
+    signed: Optional[PartialDate] = Field(None, description="When it was signed, as precise as the source; omit when unknown.")
+    ended: Optional[PartialDate] = Field(None, description="When it ended; implies status ended unless given.")
+    status: Optional[Status] = Field(None, description="active (default), ended, suspended or disputed.")
+    topics: list[Id] = Field(default_factory=list, description="Topic ids from vocabulary.yaml `topics`.")
+    note: Optional[Markdown] = Field(None, description="Caveats and context.")
+    sources: Sources
+    alternatives: list[Alternative] = Field(default_factory=list, description="What other sources say where they disagree.")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    @property
+    def effective_status(self) -> str:
+        return self.status or ("ended" if self.ended else "active")
+
+
+class Membership(Record):
+    """Membership of a network or international body."""
+
+    network: Id = Field(description="The network's id (its file name in data/networks/).")
+    since: Optional[PartialDate] = Field(None, description="When it joined.")
+    until: Optional[PartialDate] = Field(None, description="When it left.")
+    role: Id = Field("member", description="Role id from vocabulary.yaml `roles`.")
+    note: Optional[Markdown] = None
+    sources: Sources
+    alternatives: list[Alternative] = Field(default_factory=list)
+
+
+class Event(Record):
+    """A dated happening: a visit, an award, a suspension, a milestone."""
+
+    date: Optional[PartialDate] = Field(None, description="When it happened.")
+    title: Text = Field(description="One line saying what happened.")
+    kind: Id = Field(description="Event kind id from vocabulary.yaml `event_kinds`.")
+    with_: list[Id] = Field(default_factory=list, alias="with", description="Other places involved.")
+    network: Optional[Id] = Field(None, description="A network involved.")
+    program: Optional[Id] = Field(None, description="A programme involved.")
+    note: Optional[Markdown] = None
+    sources: Sources
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Reported(Record):
+    """A count the place publishes about itself (e.g. 'Taipei has 53 sister cities')."""
+
+    of: Annotated[list[Id], BeforeValidator(_one_or_many)] = Field(
+        description="Relationship type id(s) the count covers; the atlas counts the same types."
+    )
+    label: Optional[str] = Field(None, description="The source's own name for what it counts (e.g. 'allied cities').")
+    count: int = Field(ge=0, description="The published number.")
+    as_of: Optional[PartialDate] = Field(None, description="When the number was published or valid.")
+    note: Optional[Markdown] = None
+    sources: Sources
+
+
+class Profile(Record):
+    """Comparison dimensions (from the Yokohama–Taipei comparison), Markdown each."""
+
+    core_focus: Optional[Markdown] = None
+    shared_attributes: Optional[Markdown] = None
+    key_mechanisms: Optional[Markdown] = None
+    network_participation: Optional[Markdown] = None
+    sister_cities: Optional[Markdown] = None
+    diplomatic_style: Optional[Markdown] = None
+    sources: Sources
+
+
+class Place(Record):
+    """A place: city, township, district, county, prefecture, province, state or territory."""
+
+    name: Text = Field(description="English name.")
+    names: dict[str, Text] = Field(default_factory=dict, description="Names in other languages or scripts, keyed by BCP 47 tag (ja, zh-Hant, ko).")
+    kind: Id = Field("city", description="Place kind id from vocabulary.yaml `place_kinds`.")
+    country: Country = Field(description="ISO 3166-1 alpha-2 code (TW for Taiwan).")
+    coordinates: Annotated[list[float], Field(min_length=2, max_length=2)] = Field(
+        description="[latitude, longitude] in WGS 84 decimal degrees."
+    )
+    coordinates_note: Optional[str] = Field(None, description="What the point is when not the place itself (e.g. the prefectural seat).")
+    population: Optional[int] = Field(None, ge=0, description="Population.")
+    population_year: Optional[int] = Field(None, description="Year of the population figure.")
+    geonames: Optional[int] = Field(None, description="GeoNames id.")
+    wikidata: Optional[Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]] = Field(None, description="Wikidata item id (Q…).")
+    summary: Optional[Markdown] = Field(None, description="A few sentences about the place's city diplomacy.")
+    profile: Optional[Profile] = None
+    reported: list[Reported] = Field(default_factory=list, description="Counts the place publishes about itself.")
+    relationships: list[Relationship] = Field(default_factory=list, description="Links recorded in this file.")
+    memberships: list[Membership] = Field(default_factory=list, description="Networks it belongs to.")
+    events: list[Event] = Field(default_factory=list, description="Visits, awards, suspensions, milestones.")
+
+
+class Network(Record):
+    """A city network or international body (C40, ICLEI, CITYNET…)."""
+
+    name: Text = Field(description="Full name.")
+    short_name: Optional[str] = Field(None, description="Acronym or short form (C40, ICLEI).")
+    names: dict[str, Text] = Field(default_factory=dict, description="Names in other languages.")
+    kind: Id = Field("network", description="Network kind id from vocabulary.yaml `network_kinds`.")
+    founded: Optional[PartialDate] = Field(None, description="When it was founded.")
+    url: Optional[Url] = Field(None, description="Official website.")
+    summary: Optional[Markdown] = None
+    sources: Sources
+    alternatives: list[Alternative] = Field(default_factory=list)
+
+
+class Participant(Record):
+    """A place taking part in a programme."""
+
+    place: Id = Field(description="The place's id.")
+    role: Optional[str] = Field(None, description="What it does in the programme.")
+    since: Optional[PartialDate] = None
+    note: Optional[Markdown] = None
+    sources: Sources
+
+
+class Program(Record):
+    """A programme or initiative run by a place (Y-PORT, GO SMART…)."""
+
+    name: Text = Field(description="Full name.")
+    short_name: Optional[str] = None
+    names: dict[str, Text] = Field(default_factory=dict)
+    lead: Id = Field(description="The place that runs it.")
+    since: Optional[PartialDate] = Field(None, description="When it started.")
+    url: Optional[Url] = None
+    summary: Optional[Markdown] = None
+    partners: list[str] = Field(default_factory=list, description="Companies and organisations taking part, by name.")
+    participants: list[Participant] = Field(default_factory=list, description="Places taking part.")
+    sources: Sources
+    alternatives: list[Alternative] = Field(default_factory=list)
+
+
+class Term(Record):
+    """A vocabulary entry."""
+
+    id: Id
+    label: Text
+    definition: Text
+    color: Optional[Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(None, description="Map colour, #rrggbb.")
+
+
+class Vocabulary(Record):
+    """data/vocabulary.yaml: the controlled terms every record refers to."""
+
+    relationship_types: list[Term]
+    place_kinds: list[Term]
+    roles: list[Term]
+    event_kinds: list[Term]
+    network_kinds: list[Term]
+    topics: list[Term]
+
+
+# The folders of data/ and the record class each holds.
+FOLDERS: dict[str, type[Record]] = {
+    "cities": Place,
+    "networks": Network,
+    "programs": Program,
+    "sources": SourceEntry,
+}

@@ -1,0 +1,361 @@
+"""Load data/ and check it: every problem becomes a Finding naming file, line and column.
+
+`load(data_dir)` is the one entry point: it reads every file once, validates the
+records against the model, checks the references between them and returns the
+Atlas (None when there are errors) with the findings. No MkDocs here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from pydantic import BaseModel, ValidationError
+
+from . import countries
+from .atlas import Atlas
+from .model import FOLDERS, ID_RE, Alternative, Place, Record, Vocabulary
+from .yamlload import YAML11_BOOLS, Document, YamlError, parse
+
+# Vocabulary section that each referring field takes its ids from.
+_TERM_SECTIONS = {
+    "relationship": "relationship_types",
+    "place": "place_kinds",
+    "role": "roles",
+    "event": "event_kinds",
+    "network": "network_kinds",
+    "topic": "topics",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int
+    column: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+    def github(self) -> str:
+        def esc(text: str, prop: bool = False) -> str:
+            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+        return f"::{self.severity} file={esc(self.file, True)},line={self.line},col={self.column}::{esc(self.message)}"
+
+
+def dotted(path: Iterable[Any]) -> str:
+    """('relationships', 3, 'with') -> 'relationships[3].with'"""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _FileReport:
+    """Findings for one file, with its positions."""
+
+    def __init__(self, display: str, doc: Optional[Document], sink: list[Finding]):
+        self.display, self.doc, self.sink = display, doc, sink
+
+    def add(self, severity: str, path: tuple, message: str, key: bool = False) -> None:
+        line, column = self.doc.position(path, key) if self.doc else (1, 1)
+        prefix = f"{dotted(path)}: " if path else ""
+        self.sink.append(Finding(self.display, line, column, severity, prefix + message))
+
+    def error(self, path: tuple, message: str, key: bool = False) -> None:
+        self.add("error", path, message, key)
+
+    def warning(self, path: tuple, message: str) -> None:
+        self.add("warning", path, message)
+
+
+def _field_names(model: type[BaseModel], path: tuple) -> list[str]:
+    """The field names allowed at `path` inside `model` (for 'did you mean')."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else type(value).__name__
+
+
+def _message(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
+    """Turn one pydantic error into (path, message, points-at-key)."""
+    path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("~")))
+    kind, value = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        return path, f"unknown field{suggest(str(path[-1]), _field_names(model, path[:-1]))}", True
+    if kind == "missing":
+        return path[:-1], f"missing required field '{path[-1]}'", False
+    expected = {
+        "string_type": "text",
+        "int_type": "a whole number",
+        "float_type": "a number",
+        "bool_type": "true or false",
+        "list_type": "a list",
+        "dict_type": "a mapping",
+        "model_type": "a mapping of fields",
+        "model_attributes_type": "a mapping of fields",
+    }.get(kind)
+    if expected:
+        got = _describe(value)
+        hint = ""
+        if kind == "string_type" and isinstance(value, (int, float, bool)):
+            hint = ": put it in quotes"
+        elif kind == "bool_type" and value in YAML11_BOOLS:
+            hint = f": '{value}' is text here, write true or false"
+        elif kind in ("int_type", "float_type") and isinstance(value, str):
+            hint = f": '{value}' is text here, write the number without quotes or leading zeros"
+        return path, f"expected {expected}, got {got}{hint}", False
+    if kind == "literal_error":
+        return path, f"'{value}' is not one of {error['ctx']['expected']}", False
+    if kind == "too_short" and path and path[-1] == "sources":
+        return path, "at least one source is required", False
+    if kind in ("too_short", "too_long") and path and path[-1] == "coordinates":
+        return path, "expected [latitude, longitude]", False
+    if kind == "string_too_short":
+        return path, "must not be empty", False
+    if kind == "string_pattern_mismatch":
+        return path, f"'{value}' does not match the pattern {error['ctx']['pattern']}", False
+    if kind == "greater_than_equal":
+        return path, f"must be {error['ctx']['ge']} or more", False
+    return path, error["msg"], False
+
+
+def _check_dates(report: _FileReport, path: tuple, start: Any, end: Any, start_name: str, end_name: str) -> None:
+    if start and end and end.sort_key() < start.sort_key():
+        report.error(path + (end_name,), f"{end_name} {end} is before {start_name} {start}")
+
+
+class _References:
+    """Cross-record checks, run once every file has been read."""
+
+    def __init__(self, atlas: Atlas, reports: dict[tuple[str, str], _FileReport]):
+        self.atlas, self.reports = atlas, reports
+        # Every file that exists counts, even one with errors of its own (those are reported there).
+        existing = {folder: {stem for (f, stem) in reports if f == folder} for folder in FOLDERS}
+        self.ids = {
+            "place": existing["cities"],
+            "network": existing["networks"],
+            "program": existing["programs"],
+            "source": existing["sources"],
+        }
+
+    def ref(self, report: _FileReport, path: tuple, kind: str, value: str) -> None:
+        if value not in self.ids[kind]:
+            report.error(path, f"no {kind} '{value}'{suggest(value, self.ids[kind])}")
+
+    def term(self, report: _FileReport, path: tuple, kind: str, value: str) -> None:
+        section = _TERM_SECTIONS[kind]
+        known = self.atlas.terms[section]
+        if value not in known:
+            label = section.replace("_", " ").rstrip("s")
+            report.error(path, f"no {label} '{value}' in vocabulary.yaml{suggest(value, known)}")
+
+    def sources(self, report: _FileReport, path: tuple, sources: list) -> None:
+        for i, source in enumerate(sources):
+            if isinstance(source, str):
+                self.ref(report, path + ("sources", i), "source", source)
+
+    def alternatives(self, report: _FileReport, path: tuple, alternatives: list[Alternative]) -> None:
+        for i, alt in enumerate(alternatives):
+            if alt.type:
+                self.term(report, path + ("alternatives", i, "type"), "relationship", alt.type)
+            self.sources(report, path + ("alternatives", i), alt.sources)
+
+    def run(self) -> None:
+        seen_links: dict[tuple, tuple[str, int, int]] = {}
+        for pid, place in self.atlas.iter_places():
+            report = self.reports[("cities", pid)]
+            self.place(report, pid, place, seen_links)
+        for nid, network in sorted(self.atlas.networks.items()):
+            report = self.reports[("networks", nid)]
+            self.term(report, ("kind",), "network", network.kind)
+            self.sources(report, (), network.sources)
+            self.alternatives(report, (), network.alternatives)
+        for gid, program in sorted(self.atlas.programs.items()):
+            report = self.reports[("programs", gid)]
+            self.ref(report, ("lead",), "place", program.lead)
+            self.sources(report, (), program.sources)
+            self.alternatives(report, (), program.alternatives)
+            for i, participant in enumerate(program.participants):
+                self.ref(report, ("participants", i, "place"), "place", participant.place)
+                self.sources(report, ("participants", i), participant.sources)
+        linked = {pid for link in self.atlas.links for pid in (link.owner, link.partner)}
+        for pid in sorted(set(self.atlas.places) - linked):
+            self.reports[("cities", pid)].warning((), f"place '{pid}' has no links: record one, or remove the file")
+
+    def place(self, report: _FileReport, pid: str, place: Place, seen_links: dict) -> None:
+        self.term(report, ("kind",), "place", place.kind)
+        lat, lon = place.coordinates
+        if not -90 <= lat <= 90:
+            report.error(("coordinates", 0), f"latitude {lat} is out of range -90..90")
+        if not -180 <= lon <= 180:
+            report.error(("coordinates", 1), f"longitude {lon} is out of range -180..180")
+        known = countries.countries()
+        if place.country not in known:
+            report.error(("country",), f"unknown country code '{place.country}'{suggest(place.country, known)}")
+        elif countries.far_from(place.country, lat, lon):
+            name = known[place.country].name
+            report.warning(("coordinates",), f"[{lat}, {lon}] is far from {name} ({place.country}): check the coordinates and the country")
+        if place.profile:
+            self.sources(report, ("profile",), place.profile.sources)
+        for i, reported in enumerate(place.reported):
+            for j, type_id in enumerate(reported.of):
+                self.term(report, ("reported", i, "of", j), "relationship", type_id)
+            self.sources(report, ("reported", i), reported.sources)
+        for i, rel in enumerate(place.relationships):
+            path = ("relationships", i)
+            if rel.with_ == pid:
+                report.error(path + ("with",), f"a place cannot be linked to itself ('{pid}')")
+            else:
+                self.ref(report, path + ("with",), "place", rel.with_)
+            self.term(report, path + ("type",), "relationship", rel.type)
+            for j, topic in enumerate(rel.topics):
+                self.term(report, path + ("topics", j), "topic", topic)
+            _check_dates(report, path, rel.signed, rel.ended, "signed", "ended")
+            self.sources(report, path, rel.sources)
+            self.alternatives(report, path, rel.alternatives)
+            if rel.signed is None:
+                report.warning(path, f"link with '{rel.with_}' has no date: add `signed` when a source gives it")
+            self.duplicate(report, pid, i, seen_links)
+        for i, membership in enumerate(place.memberships):
+            path = ("memberships", i)
+            self.ref(report, path + ("network",), "network", membership.network)
+            self.term(report, path + ("role",), "role", membership.role)
+            _check_dates(report, path, membership.since, membership.until, "since", "until")
+            self.sources(report, path, membership.sources)
+            self.alternatives(report, path, membership.alternatives)
+        for i, event in enumerate(place.events):
+            path = ("events", i)
+            self.term(report, path + ("kind",), "event", event.kind)
+            for j, other in enumerate(event.with_):
+                self.ref(report, path + ("with", j), "place", other)
+            if event.network:
+                self.ref(report, path + ("network",), "network", event.network)
+            if event.program:
+                self.ref(report, path + ("program",), "program", event.program)
+            self.sources(report, path, event.sources)
+
+    def duplicate(self, report: _FileReport, pid: str, index: int, seen: dict) -> None:
+        """The same pair, type and bodies, not told apart by a different signing date."""
+        rel = self.atlas.places[pid].relationships[index]
+        sides = tuple(sorted([(pid, rel.body or ""), (rel.with_, rel.partner_body or "")]))
+        key = (sides, rel.type)
+        for date, (other_file, line, column) in seen.get(key, {}).items():
+            if rel.signed is None or date is None or date == rel.signed:
+                report.error(
+                    ("relationships", index),
+                    f"the same {rel.type} link between '{pid}' and '{rel.with_}' is already recorded at "
+                    f"{other_file}:{line}:{column}: record each link once",
+                )
+                return
+        line, column = report.doc.position(("relationships", index)) if report.doc else (1, 1)
+        seen.setdefault(key, {})[rel.signed] = (report.display, line, column)
+
+
+def _read(path: Path, display: str, model: type[Record], findings: list[Finding]) -> tuple[Optional[Record], _FileReport]:
+    report = _FileReport(display, None, findings)
+    try:
+        doc = parse(path.read_bytes())
+    except YamlError as exc:
+        findings.append(Finding(display, exc.line, exc.column, "error", exc.message))
+        return None, report
+    except OSError as exc:
+        findings.append(Finding(display, 1, 1, "error", f"cannot read the file: {exc.strerror}"))
+        return None, report
+    report.doc = doc
+    if not isinstance(doc.data, dict):
+        report.error((), f"expected a mapping of fields, got {_describe(doc.data)}")
+        return None, report
+    try:
+        return model.model_validate(doc.data), report
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            where, message, key = _message(error, model)
+            report.error(where, message, key)
+        return None, report
+
+
+def load(data_dir: Path | str) -> tuple[Optional[Atlas], list[Finding]]:
+    """Read and check every file under data_dir. The atlas is None when any error was found."""
+    data_dir = Path(data_dir)
+    findings: list[Finding] = []
+    vocab_path = data_dir / "vocabulary.yaml"
+    if not vocab_path.is_file():
+        findings.append(Finding(str(vocab_path), 1, 1, "error", "missing: the vocabulary file is required"))
+        return None, findings
+    vocabulary, vocab_report = _read(vocab_path, str(vocab_path), Vocabulary, findings)
+    if vocabulary is None:
+        return None, sorted(findings)
+    atlas = Atlas(vocabulary)  # type: ignore[arg-type]
+    for section, terms in atlas.terms.items():
+        if len(terms) != len(getattr(vocabulary, section)):
+            vocab_report.error((section,), "an id is listed twice")
+    reports: dict[tuple[str, str], _FileReport] = {}
+    for entry in sorted(data_dir.iterdir()):
+        if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):
+            findings.append(Finding(str(entry), 1, 1, "warning", f"unknown folder: records go in {', '.join(FOLDERS)}"))
+    for folder, model in FOLDERS.items():
+        table = getattr(atlas, "places" if folder == "cities" else folder)
+        for path in sorted((data_dir / folder).glob("*")) if (data_dir / folder).is_dir() else []:
+            display = str(path)
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            if path.suffix != ".yaml":
+                findings.append(Finding(display, 1, 1, "error", "not a .yaml file: name records <id>.yaml"))
+                continue
+            if not ID_RE.match(path.stem):
+                findings.append(Finding(display, 1, 1, "error", f"file name '{path.stem}' is not an id: use lowercase ASCII words joined by '-'"))
+                continue
+            record, report = _read(path, display, model, findings)
+            reports[(folder, path.stem)] = report
+            if record is not None:
+                table[path.stem] = record
+                atlas.files[(folder, path.stem)] = display
+    _References(atlas, reports).run()
+    findings.sort()
+    failed = any(f.severity == "error" for f in findings)
+    return (None if failed else atlas), findings
