@@ -75,6 +75,17 @@ class Atlas:
         return dict(index)
 
     @cached_property
+    def events_with(self) -> dict[str, list[tuple[str, int]]]:
+        """Place id -> events recorded in other places' files that name it (owner id, index)."""
+        index: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for pid, place in sorted(self.places.items()):
+            for i, event in enumerate(place.events):
+                for other in event.with_:
+                    if other != pid:
+                        index[other].append((pid, i))
+        return dict(index)
+
+    @cached_property
     def terms(self) -> dict[str, dict[str, Term]]:
         """Vocabulary section name -> id -> term."""
         return {

@@ -1,0 +1,117 @@
+"""The macros hand-written pages may use (registered with mkdocs-macros by the adapter).
+
+    {{ home_figures() }}            headline figures and latest agreements
+    {{ place_link("taipei") }}      a link to a place page
+    {{ field_reference("Place") }}  the fields of a record type, from the model
+    {{ vocabulary_table("relationship_types") }}
+    {{ downloads_table() }}
+    {{ atlas_count("places") }}     places, links, networks, programs, sources
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from . import exports, model, pages
+from .atlas import Atlas
+from .render import relative
+
+COUNTABLE = ("places", "links", "networks", "programs", "sources")
+
+
+def _type_name(annotation: Any) -> str:
+    """A reader's name for a field's type."""
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        names = [_type_name(a) for a in args]
+        return " or ".join(dict.fromkeys(names))
+    if origin is list:
+        return f"list of {_type_name(args[0])}" if args else "list"
+    if origin is dict:
+        return "mapping"
+    if origin is typing.Literal:
+        return " | ".join(str(a) for a in typing.get_args(annotation))
+    if annotation is model.PartialDate:
+        return "date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if isinstance(annotation, type) and issubclass(annotation, model.Record):
+        return annotation.__name__
+    return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def field_rows(record: type[model.Record]) -> list[tuple[str, str, bool, str]]:
+    """(name, type, required, description) for every field of a record type."""
+    rows = []
+    for name, info in record.model_fields.items():
+        rows.append((info.alias or name, _type_name(info.annotation), info.is_required(), info.description or ""))
+    return rows
+
+
+def field_reference(name: str) -> Markup:
+    record = getattr(model, name)
+    body = "".join(
+        f"<tr><td><code>{escape(field)}</code></td><td>{escape(kind)}</td><td>{'yes' if required else ''}</td><td>{escape(text)}</td></tr>"
+        for field, kind, required, text in field_rows(record)
+    )
+    return Markup(
+        f'<table class="atlas-table atlas-fields" id="fields-{name.lower()}"><caption>{escape(record.__doc__.strip().splitlines()[0])}</caption>'
+        "<thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Meaning</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def register(env: Any, atlas: Atlas, site: pages.SiteConfig) -> None:
+    def here() -> str:
+        page = getattr(env, "page", None)
+        return page.url if page is not None else ""
+
+    @env.macro
+    def home_figures() -> Markup:
+        return Markup(pages.home_page(atlas, site, ""))
+
+    @env.macro
+    def atlas_count(what: str) -> int:
+        if what not in COUNTABLE:
+            raise ValueError(f"atlas_count: '{what}' is not one of {', '.join(COUNTABLE)}")
+        return len(atlas.links) if what == "links" else len(getattr(atlas, what))
+
+    @env.macro
+    def place_link(pid: str) -> Markup:
+        if pid not in atlas.places:
+            raise ValueError(f"place_link: no place '{pid}'")
+        return Markup(f'<a href="{escape(relative(here(), pages.place_url(pid)))}">{escape(atlas.places[pid].name)}</a>')
+
+    @env.macro
+    def top_places(n: int = 5) -> Markup:
+        ranked = sorted(atlas.places, key=lambda pid: (-len(atlas.links_of(pid)), pid))[:n]
+        return Markup(", ").join(
+            Markup("{link} ({count})").format(link=place_link(pid), count=len(atlas.links_of(pid))) for pid in ranked
+        )
+
+    env.macro(field_reference)
+
+    @env.macro
+    def vocabulary_table(section: str) -> Markup:
+        terms = getattr(atlas.vocabulary, section)
+        body = "".join(
+            f"<tr><td><code>{escape(t.id)}</code></td><td>{escape(t.label)}</td><td>{escape(t.definition)}</td>"
+            + (f'<td><span class="atlas-swatch" style="background:{escape(t.color)}"></span> {escape(t.color)}</td>' if t.color else "<td></td>")
+            + "</tr>"
+            for t in terms
+        )
+        return Markup(
+            f'<table class="atlas-table"><thead><tr><th>id</th><th>Label</th><th>Definition</th><th>Map colour</th></tr></thead><tbody>{body}</tbody></table>'
+        )
+
+    @env.macro
+    def downloads_table() -> Markup:
+        body = "".join(
+            f'<tr><td><a href="{escape(relative(here(), "downloads/" + name))}">{escape(name)}</a></td><td>{escape(text)}</td></tr>'
+            for name, text in exports.DOWNLOADS.items()
+        )
+        return Markup(f'<table class="atlas-table"><thead><tr><th>File</th><th>What it holds</th></tr></thead><tbody>{body}</tbody></table>')

@@ -1,0 +1,127 @@
+"""The MkDocs engine adapter: the only module that imports MkDocs.
+
+It loads and validates data/ once per build (on_config), adds the generated
+pages (on_files), points each record page's edit link at its YAML file, writes
+the downloads and the map assets (on_post_build) and makes `mkdocs serve`
+watch data/. The macros for authors (define_env) read the same loaded atlas.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import exports, maps, mapspecs, pages
+from .atlas import Atlas
+from .render import relative
+from .validate import load
+
+log = logging.getLogger("mkdocs.atlas")
+
+
+class _Build:
+    """What one build knows: set in on_config, read by every later event and by the macros."""
+
+    atlas: Optional[Atlas] = None
+    site: pages.SiteConfig = pages.SiteConfig()
+    data_dir: Path = Path("data")
+    edits: dict[str, str] = {}
+
+
+build = _Build()
+
+
+def data_dir_of(config: MkDocsConfig) -> Path:
+    """extra.atlas_data in mkdocs.yml (default data), or the ATLAS_DATA environment variable."""
+    extra = config.extra or {}
+    return Path(config.config_file_path).parent / os.environ.get("ATLAS_DATA", extra.get("atlas_data", "data"))
+
+
+def load_for(config: MkDocsConfig) -> Atlas:
+    """Load and validate data/ for this build; fail the build with every error found."""
+    build.data_dir = data_dir_of(config)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    atlas, findings = load(build.data_dir)
+    for finding in findings:
+        (log.error if finding.severity == "error" else log.info)(str(finding))
+    if atlas is None:
+        errors = sum(f.severity == "error" for f in findings)
+        raise PluginError(f"the data has {errors} error(s): run `make check` to see them")
+    build.atlas = atlas
+    build.site = pages.SiteConfig(repo_url=config.repo_url or "")
+    return atlas
+
+
+@event_priority(100)  # before mkdocs-macros calls define_env
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    load_for(config)
+    config.extra["atlas_head_css"] = list(maps.HEAD_CSS)
+    config.extra["atlas_head_js"] = list(maps.HEAD_JS)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    atlas = build.atlas
+    assert atlas is not None
+    build.edits = {}
+    for page in pages.all_pages(atlas, build.site):
+        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
+        if page.edit:
+            build.edits[page.uri] = page.edit
+    global_map = maps.map_block(
+        "map-global",
+        {},
+        "Map of every place and link in the atlas",
+        data_url=relative("map/", "assets/atlas/atlas-map-data.json"),
+    )
+    files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
+    return files
+
+
+def _map_page(block: str) -> str:
+    return (
+        "---\ntitle: Map\nrender_macros: false\n---\n# Map\n\n"
+        "Every place and link in the atlas. Switch link types on and off, find a place, "
+        "and move the slider to see the links signed up to a year. The same links are listed "
+        "on the [timeline](timeline.md) and in the [downloads](downloads.md).\n\n" + block + "\n"
+    )
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
+    edit = build.edits.get(page.file.src_uri)
+    if edit:
+        page.edit_url = build.site.edit_url(edit)
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    atlas = build.atlas
+    assert atlas is not None
+    site_dir = Path(config.site_dir)
+    assets = site_dir / "assets"
+    maps.install_assets(assets, Path(config.config_file_path).parent)
+    spec = mapspecs.global_spec(atlas, lambda target: relative("map/", target))
+    (assets / "atlas" / "atlas-map-data.json").write_text(maps.spec_json(spec), encoding="utf-8")
+    exports.write_all(atlas, site_dir / "downloads")
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    server.watch(str(build.data_dir))
+    return server
+
+
+def define_env(env: Any) -> None:
+    """mkdocs-macros entry: the variables and macros hand-written pages may use."""
+    from . import authoring
+
+    atlas = build.atlas if build.atlas is not None else load_for(env.conf)
+    authoring.register(env, atlas, build.site)

@@ -1,0 +1,405 @@
+"""Every generated page of the site, as Markdown text built from the loaded atlas.
+
+Pure functions of the Atlas: no MkDocs here. The MkDocs adapter turns each
+GeneratedPage into a file; another engine could do the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional, Union
+
+from markupsafe import Markup, escape
+
+from . import figures, maps, mapspecs
+from .atlas import Atlas, Link
+from .countries import countries
+from .model import PartialDate, Place, SourceEntry
+from .render import relative, render
+
+SourceRef = Union[str, SourceEntry]
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    uri: str  # source path, e.g. cities/taipei.md
+    markdown: str
+    in_nav: bool = False
+    edit: Optional[str] = None  # the data file a contributor edits for this page
+
+    @property
+    def url(self) -> str:
+        stem = self.uri[:-3]
+        if stem == "index":
+            return ""
+        return (stem[: -len("index")] if stem.endswith("/index") or stem == "index" else stem + "/")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What pages need to know about the site: where records can be edited."""
+
+    repo_url: str = ""
+    edit_branch: str = "main"
+
+    def edit_url(self, data_path: str) -> str:
+        return f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{data_path}" if self.repo_url else ""
+
+
+# URLs of every kind of page, in one place.
+def place_url(pid: str) -> str:
+    return f"cities/{pid}/"
+
+
+def network_url(nid: str) -> str:
+    return f"networks/{nid}/"
+
+
+def program_url(gid: str) -> str:
+    return f"programs/{gid}/"
+
+
+def country_url(code: str) -> str:
+    return f"countries/{code.lower()}/"
+
+
+def type_url(tid: str) -> str:
+    return f"types/{tid}/"
+
+
+def source_url(sid: str) -> str:
+    return f"sources/#{sid}"
+
+
+class Notes:
+    """The numbered source notes of one page, in order of first citation."""
+
+    def __init__(self, atlas: Atlas):
+        self.atlas = atlas
+        self.items: list[tuple[int, SourceRef]] = []
+        self._numbers: dict[Any, int] = {}
+
+    def cite(self, sources: Iterable[SourceRef]) -> Markup:
+        refs = []
+        for source in sources:
+            key = source if isinstance(source, str) else ("entry", source)
+            if key not in self._numbers:
+                self._numbers[key] = len(self.items) + 1
+                self.items.append((self._numbers[key], source))
+            n = self._numbers[key]
+            refs.append(f'<a href="#note-{n}" class="atlas-cite">[{n}]</a>')
+        return Markup("<sup>" + "".join(refs) + "</sup>")
+
+    def entry(self, source: SourceRef) -> tuple[Optional[str], SourceEntry]:
+        if isinstance(source, str):
+            return source, self.atlas.sources[source]
+        return None, source
+
+
+class View:
+    """Helpers the templates call, bound to the page being written (for relative links)."""
+
+    def __init__(self, atlas: Atlas, here: str, site: SiteConfig):
+        self.atlas, self.here, self.site = atlas, here, site
+        self.notes = Notes(atlas)
+
+    def url(self, target: str) -> str:
+        return relative(self.here, target)
+
+    def place_name(self, pid: str) -> str:
+        place = self.atlas.places.get(pid)
+        return place.name if place else pid
+
+    def place_link(self, pid: str) -> Markup:
+        return Markup(f'<a href="{escape(self.url(place_url(pid)))}">{escape(self.place_name(pid))}</a>')
+
+    def network_link(self, nid: str) -> Markup:
+        network = self.atlas.networks[nid]
+        return Markup(f'<a href="{escape(self.url(network_url(nid)))}">{escape(network.name)}</a>')
+
+    def program_link(self, gid: str) -> Markup:
+        program = self.atlas.programs[gid]
+        return Markup(f'<a href="{escape(self.url(program_url(gid)))}">{escape(program.name)}</a>')
+
+    def country_link(self, code: str) -> Markup:
+        country = countries()[code]
+        return Markup(
+            f'<a href="{escape(self.url(country_url(code)))}"><span aria-hidden="true">{country.flag}</span> '
+            f"{escape(country.name)}</a>"
+        )
+
+    def type_link(self, tid: str) -> Markup:
+        term = self.atlas.term("relationship_types", tid)
+        return Markup(
+            f'<a href="{escape(self.url(type_url(tid)))}" class="atlas-type" style="--atlas-type:{term.color}">'
+            f"{escape(term.label)}</a>"
+        )
+
+    def label(self, section: str, tid: str) -> str:
+        return self.atlas.term(section, tid).label
+
+    def edit_url(self, data_path: str) -> str:
+        return self.site.edit_url(data_path)
+
+    def file_of(self, folder: str, rid: str) -> str:
+        return self.atlas.files[(folder, rid)]
+
+    def country_name(self, code: str) -> str:
+        return countries()[code].name
+
+    def country_continent(self, code: str) -> str:
+        return countries()[code].continent_name
+
+    def flag(self, code: str) -> str:
+        return countries()[code].flag
+
+    def source_href(self, sid: str) -> str:
+        return self.url(source_url(sid))
+
+
+def _date(value: Optional[PartialDate]) -> str:
+    return str(value) if value else ""
+
+
+def _front_matter(title: str, **extra: Any) -> str:
+    # JSON strings are valid YAML; the title is HTML-escaped because themes print it unescaped.
+    lines = ["---", f"title: {json.dumps(str(escape(title)), ensure_ascii=False)}", "render_macros: false"]
+    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
+    return "\n".join(lines + ["---", ""])
+
+
+def _page(template: str, uri: str, title: str, atlas: Atlas, site: SiteConfig, in_nav: bool = False,
+          edit: Optional[str] = None, **context: Any) -> GeneratedPage:
+    here = GeneratedPage(uri, "").url
+    view = View(atlas, here, site)
+    body = render(template, atlas=atlas, v=view, here=here, **context)
+    return GeneratedPage(uri, _front_matter(title) + body, in_nav, edit)
+
+
+# --- timelines -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: Optional[PartialDate]
+    kind: str  # agreement, membership, event, programme
+    html: Markup
+    status: str = "active"
+    sources: tuple = ()
+
+
+def place_timeline(atlas: Atlas, pid: str, view: View) -> list[TimelineEntry]:
+    place = atlas.places[pid]
+    entries = []
+    for link in atlas.links_of(pid):
+        other = link.other(pid)
+        text = Markup("{type} with {partner}").format(type=view.label("relationship_types", link.rel.type), partner=view.place_link(other))
+        entries.append(TimelineEntry(link.signed, "agreement", text, link.status, tuple(link.rel.sources)))
+        if link.rel.ended:
+            entries.append(TimelineEntry(link.rel.ended, "ended", Markup("{type} with {partner} ended").format(
+                type=view.label("relationship_types", link.rel.type), partner=view.place_link(other)), "ended", tuple(link.rel.sources)))
+    for m in place.memberships:
+        text = Markup("{role} of {network}").format(role=view.label("roles", m.role), network=view.network_link(m.network))
+        entries.append(TimelineEntry(m.since, "membership", text, "active", tuple(m.sources)))
+    for event in place.events:
+        entries.append(TimelineEntry(event.date, "event", Markup("{title}").format(title=event.title), "active", tuple(event.sources)))
+    for gid, program in sorted(atlas.programs.items()):
+        if program.lead == pid:
+            entries.append(TimelineEntry(program.since, "programme", Markup("Launches {p}").format(p=view.program_link(gid)), "active", tuple(program.sources)))
+        for part in program.participants:
+            if part.place == pid:
+                entries.append(TimelineEntry(part.since, "programme", Markup("Takes part in {p}").format(p=view.program_link(gid)), "active", tuple(part.sources)))
+    return sorted(entries, key=lambda e: (e.date.sort_key() if e.date else (9999, 0, 0), e.kind, str(e.html)))
+
+
+def by_decade(entries: list[TimelineEntry]) -> tuple[list[tuple[int, list[TimelineEntry]]], list[TimelineEntry]]:
+    groups: dict[int, list[TimelineEntry]] = defaultdict(list)
+    undated = []
+    for entry in entries:
+        if entry.date:
+            groups[figures.decade(entry.date.year)].append(entry)
+        else:
+            undated.append(entry)
+    return sorted(groups.items()), undated
+
+
+# --- pages ------------------------------------------------------------------
+
+
+def place_page(atlas: Atlas, pid: str, site: SiteConfig) -> GeneratedPage:
+    place = atlas.places[pid]
+    uri = f"cities/{pid}.md"
+    here = place_url(pid)
+    view = View(atlas, here, site)
+    timeline = place_timeline(atlas, pid, view)
+    decades, undated = by_decade(timeline)
+    programs = [
+        (gid, program, "lead" if program.lead == pid else "participant")
+        for gid, program in sorted(atlas.programs.items())
+        if program.lead == pid or any(p.place == pid for p in program.participants)
+    ]
+    reported = [
+        (r, figures.recorded_count(atlas, pid, r.of)) for r in place.reported
+    ]
+    events_about = [(other, atlas.places[other].events[i]) for other, i in atlas.events_with.get(pid, [])]
+    body = render(
+        "place.md",
+        atlas=atlas,
+        v=view,
+        pid=pid,
+        place=place,
+        links=atlas.links_of(pid),
+        fig=figures.place_figures(atlas, pid),
+        decades=decades,
+        undated=undated,
+        programs=programs,
+        reported=reported,
+        events_about=events_about,
+        map_html=maps.map_block(f"map-{pid}", mapspecs.place_spec(atlas, pid, view.url), f"Map of the links of {place.name}"),
+        kind_label=view.label("place_kinds", place.kind),
+        file=atlas.files[("cities", pid)],
+    )
+    return GeneratedPage(uri, _front_matter(place.name) + body, False, atlas.files[("cities", pid)])
+
+
+def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
+    network = atlas.networks[nid]
+    here = network_url(nid)
+    view = View(atlas, here, site)
+    members = [(pid, atlas.places[pid].memberships[i]) for pid, i in atlas.members_by_network.get(nid, [])]
+    events = [(pid, e) for pid, p in atlas.iter_places() for e in p.events if e.network == nid]
+    body = render(
+        "network.md", atlas=atlas, v=view, nid=nid, network=network, members=members, events=events,
+        file=atlas.files[("networks", nid)],
+        map_html=maps.map_block(f"map-{nid}", mapspecs.group_spec(atlas, [pid for pid, _ in members], view.url), f"Map of the members of {network.name}") if members else "",
+    )
+    return GeneratedPage(f"networks/{nid}.md", _front_matter(network.name) + body, False, atlas.files[("networks", nid)])
+
+
+def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
+    program = atlas.programs[gid]
+    view = View(atlas, program_url(gid), site)
+    places = [program.lead] + [p.place for p in program.participants]
+    body = render(
+        "program.md", atlas=atlas, v=view, gid=gid, program=program, file=atlas.files[("programs", gid)],
+        map_html=maps.map_block(f"map-{gid}", mapspecs.group_spec(atlas, places, view.url, focus=program.lead), f"Map of the places in {program.name}"),
+    )
+    return GeneratedPage(f"programs/{gid}.md", _front_matter(program.name) + body, False, atlas.files[("programs", gid)])
+
+
+def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for pid, place in atlas.iter_places():
+        groups[place.country].append(pid)
+    return dict(sorted(groups.items()))
+
+
+def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig) -> GeneratedPage:
+    view = View(atlas, country_url(code), site)
+    inside = set(pids)
+    unique = {(link.owner, link.index): link for pid in pids for link in atlas.links_of(pid)}
+    links = sorted(unique.values(), key=figures_order)
+    abroad = defaultdict(int)
+    for link in links:
+        for end in (link.owner, link.partner):
+            if end not in inside and end in atlas.places:
+                abroad[atlas.places[end].country] += 1
+    body = render(
+        "country.md", atlas=atlas, v=view, code=code, country=countries()[code], pids=pids, links=links,
+        abroad=sorted(abroad.items(), key=lambda kv: (-kv[1], kv[0])),
+        map_html=maps.map_block(f"map-{code.lower()}", mapspecs.group_spec(atlas, pids, view.url, links=links), f"Map of the places in {countries()[code].name} and their links"),
+    )
+    return GeneratedPage(f"countries/{code.lower()}.md", _front_matter(countries()[code].name) + body)
+
+
+def figures_order(link: Link) -> tuple:
+    return (link.signed.sort_key() if link.signed else (9999, 0, 0), link.owner, link.partner, link.index)
+
+
+def type_page(atlas: Atlas, tid: str, site: SiteConfig) -> GeneratedPage:
+    term = atlas.term("relationship_types", tid)
+    view = View(atlas, type_url(tid), site)
+    links = [link for link in sorted(atlas.links, key=figures_order) if link.rel.type == tid]
+    return GeneratedPage(f"types/{tid}.md", _front_matter(term.label) + render("type.md", atlas=atlas, v=view, term=term, links=links))
+
+
+def home_page(atlas: Atlas, site: SiteConfig, intro: str) -> str:
+    """The figures block of the home page (the hand-written home page calls it as a macro)."""
+    view = View(atlas, "", site)
+    dated = [link for link in sorted(atlas.links, key=figures_order) if link.signed]
+    return render(
+        "home.html", atlas=atlas, v=view, latest=list(reversed(dated[-8:])), intro=intro,
+        countries=len({p.country for p in atlas.places.values()}),
+        events=sum(len(p.events) for p in atlas.places.values()),
+        memberships=sum(len(p.memberships) for p in atlas.places.values()),
+    )
+
+
+def index_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
+    by_country = _places_by_country(atlas)
+    rows = []
+    for pid, place in atlas.iter_places():
+        fig = figures.place_figures(atlas, pid)
+        rows.append((pid, place, fig))
+    dated = [link for link in sorted(atlas.links, key=figures_order) if link.signed]
+    type_legend = [(t.id, t.label, t.color or "#777777") for t in atlas.vocabulary.relationship_types]
+    decades, by_type = figures.per_decade(dated, lambda link: link.rel.type)
+    _, by_region = figures.per_decade(dated, lambda link: figures.region_of(atlas.places[link.partner].country))
+    years: dict[int, list[Link]] = defaultdict(list)
+    for link in dated:
+        years[link.signed.year].append(link)
+    citing = citations(atlas)
+    pages = [
+        _page("places_index.md", "cities/index.md", "Places", atlas, site, True, rows=rows),
+        _page("networks_index.md", "networks/index.md", "Networks", atlas, site, True),
+        _page("programs_index.md", "programs/index.md", "Programmes", atlas, site, True),
+        _page("countries_index.md", "countries/index.md", "Countries", atlas, site, True, by_country=by_country),
+        _page("types_index.md", "types/index.md", "Relationship types", atlas, site, True),
+        _page(
+            "timeline.md", "timeline.md", "Timeline", atlas, site, True,
+            years=sorted(years.items()), undated=[l for l in sorted(atlas.links, key=figures_order) if not l.signed],
+            chart_types=figures.stacked_bars("Agreements signed per decade, by type", decades, by_type, type_legend),
+            chart_regions=figures.stacked_bars(
+                "Agreements signed per decade, by region of the partner", decades, by_region, figures.REGIONS
+            ),
+        ),
+        _page("bibliography.md", "sources/index.md", "Sources", atlas, site, True, citing=citing),
+    ]
+    pages += [country_page(atlas, code, pids, site) for code, pids in by_country.items()]
+    pages += [type_page(atlas, t.id, site) for t in atlas.vocabulary.relationship_types]
+    return pages
+
+
+def citations(atlas: Atlas) -> dict[str, list[tuple[str, str, str]]]:
+    """Source id -> the records citing it: (label, page URL, data file)."""
+    found: dict[str, set] = defaultdict(set)
+
+    def walk(value: Any, label: str, url: str, file: str) -> None:
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, label, url, file)
+        elif hasattr(value, "sources"):
+            for source in value.sources:
+                if isinstance(source, str):
+                    found[source].add((label, url, file))
+            for name in type(value).model_fields:
+                if name != "sources":
+                    walk(getattr(value, name), label, url, file)
+
+    for pid, place in atlas.iter_places():
+        walk([place.profile, place.reported, place.relationships, place.memberships, place.events], place.name, place_url(pid), atlas.files[("cities", pid)])
+    for nid, network in sorted(atlas.networks.items()):
+        walk(network, network.name, network_url(nid), atlas.files[("networks", nid)])
+    for gid, program in sorted(atlas.programs.items()):
+        walk([program, program.participants], program.name, program_url(gid), atlas.files[("programs", gid)])
+    return {sid: sorted(found.get(sid, ())) for sid in sorted(atlas.sources)}
+
+
+def all_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
+    pages = [place_page(atlas, pid, site) for pid in sorted(atlas.places)]
+    pages += [network_page(atlas, nid, site) for nid in sorted(atlas.networks)]
+    pages += [program_page(atlas, gid, site) for gid in sorted(atlas.programs)]
+    pages += index_pages(atlas, site)
+    return pages

@@ -1,0 +1,89 @@
+"""Safe rendering of untrusted text: Markdown without raw HTML, and autoescaped templates.
+
+Data arrives through pull requests, so everything here treats it as untrusted:
+raw HTML in Markdown is shown as text and links may only use safe schemes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+from typing import Any
+
+import markdown
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+from markdown.treeprocessors import Treeprocessor
+
+_SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
+
+
+class _SafeLinks(Treeprocessor):
+    """Drop href/src values with a scheme other than http(s) or mailto (javascript:, data:…)."""
+
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not _SAFE_URL.match(value.strip()):
+                    element.set(attribute, "#")
+            if element.tag == "a" and (element.get("href") or "").startswith("http"):
+                element.set("rel", "nofollow noopener")
+
+
+class _SafeMarkdown(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=[_SafeMarkdown(), "sane_lists"], output_format="html")
+
+
+def md(text: str | None, inline: bool = False) -> Markup:
+    """Render contributor Markdown; raw HTML in it comes out as visible text."""
+    if not text:
+        return Markup("")
+    converter = _markdown()
+    html = converter.reset().convert(text)
+    if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def relative(here: str, target: str) -> str:
+    """A link from the page at URL `here` (e.g. 'cities/taipei/') to site URL `target`."""
+    if target.startswith(("http://", "https://", "#")):
+        return target
+    path, _, fragment = target.partition("#")
+    base = here if here.endswith("/") or not here else posixpath.dirname(here)
+    link = posixpath.relpath(path or ".", base or ".")
+    if (path.endswith("/") or not path) and not link.endswith("/"):
+        link += "/"
+    return link + (f"#{fragment}" if fragment else "")
+
+
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    env = Environment(
+        loader=PackageLoader("macros", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md
+    env.filters["mdinline"] = lambda text: md(text, inline=True)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return templates().get_template(template).render(**context)
+
+
+__all__ = ["Markup", "escape", "md", "relative", "render", "templates"]
