@@ -223,6 +223,8 @@ class _References:
             for i, participant in enumerate(program.participants):
                 self.ref(report, ("participants", i, "place"), "place", participant.place)
                 self.sources(report, ("participants", i), participant.sources)
+        if len(self.ids["place"]) != len(self.atlas.places):
+            return  # a place file with errors may hold the missing links: no guessing
         linked = {pid for link in self.atlas.links for pid in (link.owner, link.partner)}
         for pid in sorted(set(self.atlas.places) - linked):
             self.reports[("cities", pid)].warning((), f"place '{pid}' has no links: record one, or remove the file")

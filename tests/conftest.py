@@ -1,0 +1,72 @@
+"""Shared fixtures: a small valid data folder to break in tests, and the project paths."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class DataDir:
+    """A throwaway data/ folder: the real vocabulary plus a few records to edit."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "cities").mkdir(parents=True)
+        for folder in ("networks", "programs", "sources"):
+            (root / folder).mkdir()
+        shutil.copy(DATA / "vocabulary.yaml", root / "vocabulary.yaml")
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def display(self, relative: str) -> str:
+        return str(self.root / relative)
+
+
+TAIPEI = """
+name: Taipei
+names: {zh-Hant: 臺北市}
+country: TW
+coordinates: [25.0531, 121.5264]
+relationships:
+  - with: houston
+    type: sister
+    signed: 1961-06-15
+    sources: [taipei-gov]
+memberships:
+  - {network: citynet, since: 1987, sources: [taipei-gov]}
+"""
+HOUSTON = """
+name: Houston
+country: US
+coordinates: [29.7633, -95.3633]
+"""
+SOURCE = """
+title: Taipei's Sister Cities
+publisher: Taipei City Government
+date: 2025-11-14
+url: https://english.sec.gov.taipei/
+"""
+NETWORK = """
+name: CITYNET
+sources: [taipei-gov]
+"""
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> DataDir:
+    d = DataDir(tmp_path / "data")
+    d.write("cities/taipei.yaml", TAIPEI)
+    d.write("cities/houston.yaml", HOUSTON)
+    d.write("sources/taipei-gov.yaml", SOURCE)
+    d.write("networks/citynet.yaml", NETWORK)
+    return d

@@ -1,0 +1,192 @@
+"""Every rule of the data contract: the exact message, file, line and column."""
+
+from __future__ import annotations
+
+import pytest
+
+from macros.validate import load
+
+from .conftest import TAIPEI, DataDir
+
+
+def errors(data: DataDir) -> list[str]:
+    atlas, findings = load(data.root)
+    found = [str(f) for f in findings if f.severity == "error"]
+    assert (atlas is None) == bool(found)
+    return found
+
+
+def warnings(data: DataDir) -> list[str]:
+    return [str(f) for f in load(data.root)[1] if f.severity == "warning"]
+
+
+def test_the_fixture_is_valid(data: DataDir) -> None:
+    atlas, findings = load(data.root)
+    assert findings == []
+    assert atlas is not None and [l.partner for l in atlas.links_of("taipei")] == ["houston"]
+
+
+def one_error(data: DataDir, relative: str, text: str) -> str:
+    data.write(relative, text)
+    found = errors(data)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_unknown_field_suggests_the_right_one(data: DataDir) -> None:
+    message = one_error(data, "cities/taipei.yaml", TAIPEI.replace("signed: 1961", "signd: 1961"))
+    assert message == f"{data.display('cities/taipei.yaml')}:8:5: error: relationships[0].signd: unknown field (did you mean 'signed'?)"
+
+
+def test_missing_required_field(data: DataDir) -> None:
+    message = one_error(data, "cities/taipei.yaml", TAIPEI.replace("    type: sister\n", ""))
+    assert message == f"{data.display('cities/taipei.yaml')}:6:5: error: relationships[0]: missing required field 'type'"
+
+
+def test_wrong_type_says_what_was_expected(data: DataDir) -> None:
+    message = one_error(data, "cities/houston.yaml", "name: 1984\ncountry: US\ncoordinates: [29.7, -95.3]\n")
+    assert message == f"{data.display('cities/houston.yaml')}:1:7: error: name: expected text, got a number: put it in quotes"
+
+
+def test_norway_stays_a_country_code_not_a_boolean(data: DataDir) -> None:
+    data.write("cities/houston.yaml", "name: Oslo\ncountry: NO\ncoordinates: [59.91, 10.75]\n")
+    assert errors(data) == []
+
+
+def test_yaml11_boolean_words_get_a_hint_where_a_number_is_expected(data: DataDir) -> None:
+    message = one_error(data, "cities/houston.yaml", "name: Houston\ncountry: US\ncoordinates: [29.7, -95.3]\npopulation: yes\n")
+    assert message.endswith("4:13: error: population: expected a whole number, got text: 'yes' is text here, write the number without quotes or leading zeros")
+
+
+def test_leading_zero_number_is_not_read_as_octal(data: DataDir) -> None:
+    message = one_error(data, "cities/houston.yaml", "name: Houston\ncountry: US\ncoordinates: [29.7, -95.3]\npopulation: 0700\n")
+    assert message.endswith("4:13: error: population: expected a whole number, got text: '0700' is text here, write the number without quotes or leading zeros")
+
+
+@pytest.mark.parametrize(
+    "signed, message",
+    [
+        ("2023-02-30", "'2023-02-30' does not exist"),
+        ("2023-13", "'2023-13' does not exist: no month 13"),
+        ("June 1961", "'June 1961' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+    ],
+)
+def test_dates_must_exist(data: DataDir, signed: str, message: str) -> None:
+    found = one_error(data, "cities/taipei.yaml", TAIPEI.replace("1961-06-15", signed))
+    assert found == f"{data.display('cities/taipei.yaml')}:8:13: error: relationships[0].signed: {message}"
+
+
+def test_ended_before_signed(data: DataDir) -> None:
+    found = one_error(data, "cities/taipei.yaml", TAIPEI.replace("    signed: 1961-06-15\n", "    signed: 1961-06-15\n    ended: 1960\n"))
+    assert found == f"{data.display('cities/taipei.yaml')}:9:12: error: relationships[0].ended: ended 1960 is before signed 1961-06-15"
+
+
+def test_coordinates_out_of_range(data: DataDir) -> None:
+    found = one_error(data, "cities/houston.yaml", "name: Houston\ncountry: US\ncoordinates: [29.7, -195.3]\n")
+    assert found == f"{data.display('cities/houston.yaml')}:3:21: error: coordinates[1]: longitude -195.3 is out of range -180..180"
+
+
+def test_coordinates_need_two_numbers(data: DataDir) -> None:
+    found = one_error(data, "cities/houston.yaml", "name: Houston\ncountry: US\ncoordinates: [29.7]\n")
+    assert found == f"{data.display('cities/houston.yaml')}:3:14: error: coordinates: expected [latitude, longitude]"
+
+
+def test_unknown_country_code(data: DataDir) -> None:
+    found = one_error(data, "cities/houston.yaml", "name: Houston\ncountry: UX\ncoordinates: [29.7, -95.3]\n")
+    assert found == f"{data.display('cities/houston.yaml')}:2:10: error: country: unknown country code 'UX'"
+
+
+def test_country_code_format(data: DataDir) -> None:
+    found = one_error(data, "cities/houston.yaml", "name: Houston\ncountry: usa\ncoordinates: [29.7, -95.3]\n")
+    assert found == f"{data.display('cities/houston.yaml')}:2:10: error: country: 'usa' is not an ISO 3166-1 alpha-2 code such as JP or TW"
+
+
+def test_file_name_must_be_an_id(data: DataDir) -> None:
+    (data.root / "cities/houston.yaml").rename(data.root / "cities/Houston TX.yaml")
+    found = errors(data)
+    assert f"{data.display('cities/Houston TX.yaml')}:1:1: error: file name 'Houston TX' is not an id: use lowercase ASCII words joined by '-'" in found
+
+
+def test_reference_to_a_missing_place_suggests_one(data: DataDir) -> None:
+    found = one_error(data, "cities/taipei.yaml", TAIPEI.replace("with: houston", "with: houstn"))
+    assert found == f"{data.display('cities/taipei.yaml')}:6:11: error: relationships[0].with: no place 'houstn' (did you mean 'houston'?)"
+
+
+def test_reference_to_missing_network_source_and_vocabulary(data: DataDir) -> None:
+    text = TAIPEI.replace("network: citynet", "network: citynt").replace("type: sister", "type: sisters")
+    text = text.replace("    sources: [taipei-gov]\n", "    sources: [taipei-gv]\n")
+    data.write("cities/taipei.yaml", text)
+    path = data.display("cities/taipei.yaml")
+    assert errors(data) == [
+        f"{path}:7:11: error: relationships[0].type: no relationship type 'sisters' in vocabulary.yaml (did you mean 'sister'?)",
+        f"{path}:9:15: error: relationships[0].sources[0]: no source 'taipei-gv' (did you mean 'taipei-gov'?)",
+        f"{path}:11:15: error: memberships[0].network: no network 'citynt' (did you mean 'citynet'?)",
+    ]
+
+
+def test_a_place_linked_to_itself(data: DataDir) -> None:
+    found = one_error(data, "cities/taipei.yaml", TAIPEI.replace("with: houston", "with: taipei"))
+    assert found == f"{data.display('cities/taipei.yaml')}:6:11: error: relationships[0].with: a place cannot be linked to itself ('taipei')"
+
+
+def test_the_same_link_recorded_in_both_files_names_both(data: DataDir) -> None:
+    data.write("cities/houston.yaml", """
+        name: Houston
+        country: US
+        coordinates: [29.7633, -95.3633]
+        relationships:
+          - with: taipei
+            type: sister
+            sources: [taipei-gov]
+        """)
+    found = errors(data)
+    assert found == [
+        f"{data.display('cities/taipei.yaml')}:6:5: error: relationships[0]: the same sister link between 'taipei' and 'houston'"
+        f" is already recorded at {data.display('cities/houston.yaml')}:5:5: record each link once"
+    ]
+
+
+def test_two_ties_of_the_same_type_told_apart_by_date_are_allowed(data: DataDir) -> None:
+    data.write("cities/taipei.yaml", TAIPEI.replace("memberships:", "  - {with: houston, type: sister, signed: 2021, sources: [taipei-gov]}\nmemberships:"))
+    assert errors(data) == []
+
+
+def test_source_urls_must_be_http(data: DataDir) -> None:
+    found = one_error(data, "sources/taipei-gov.yaml", "title: X\nurl: javascript:alert(1)\n")
+    assert found == f"{data.display('sources/taipei-gov.yaml')}:2:6: error: url: 'javascript:alert(1)' is not an http or https URL"
+
+
+def test_every_link_needs_a_source(data: DataDir) -> None:
+    found = one_error(data, "cities/taipei.yaml", TAIPEI.replace("    sources: [taipei-gov]\n", "    sources: []\n"))
+    assert found == f"{data.display('cities/taipei.yaml')}:9:14: error: relationships[0].sources: at least one source is required"
+
+
+def test_source_written_in_place_is_checked_as_a_source(data: DataDir) -> None:
+    data.write("cities/taipei.yaml", TAIPEI.replace("    sources: [taipei-gov]\n", "    sources: [{titel: X}]\n"))
+    path = data.display("cities/taipei.yaml")
+    assert errors(data) == [
+        f"{path}:9:15: error: relationships[0].sources[0]: missing required field 'title'",
+        f"{path}:9:16: error: relationships[0].sources[0].titel: unknown field (did you mean 'title'?)",
+    ]
+
+
+def test_warnings_for_suspicious_data(data: DataDir) -> None:
+    data.write("cities/houston.yaml", "name: Houston\ncountry: US\ncoordinates: [48.85, 2.35]\n")
+    data.write("cities/lonely.yaml", "name: Lonely\ncountry: JP\ncoordinates: [35.0, 139.0]\n")
+    data.write("cities/taipei.yaml", TAIPEI.replace("    signed: 1961-06-15\n", ""))
+    assert errors(data) == []
+    assert warnings(data) == [
+        f"{data.display('cities/houston.yaml')}:3:14: warning: coordinates: [48.85, 2.35] is far from United States (US): check the coordinates and the country",
+        f"{data.display('cities/lonely.yaml')}:1:1: warning: place 'lonely' has no links: record one, or remove the file",
+        f"{data.display('cities/taipei.yaml')}:6:5: warning: relationships[0]: link with 'houston' has no date: add `signed` when a source gives it",
+    ]
+
+
+def test_other_files_and_folders_are_reported(data: DataDir) -> None:
+    data.write("cities/osaka.yml", "name: Osaka\n")
+    (data.root / "places").mkdir()
+    _, findings = load(data.root)
+    assert [str(f) for f in findings] == [
+        f"{data.display('cities/osaka.yml')}:1:1: error: not a .yaml file: name records <id>.yaml",
+        f"{data.display('places')}:1:1: warning: unknown folder: records go in cities, networks, programs, sources",
+    ]
