@@ -226,8 +226,11 @@ class _References:
         if len(self.ids["place"]) != len(self.atlas.places):
             return  # a place file with errors may hold the missing links: no guessing
         linked = {pid for link in self.atlas.links for pid in (link.owner, link.partner)}
+        linked |= {p.lead for p in self.atlas.programs.values()}
+        linked |= {part.place for p in self.atlas.programs.values() for part in p.participants}
+        linked |= {other for place in self.atlas.places.values() for e in place.events for other in e.with_}
         for pid in sorted(set(self.atlas.places) - linked):
-            self.reports[("cities", pid)].warning((), f"place '{pid}' has no links: record one, or remove the file")
+            self.reports[("cities", pid)].warning((), f"place '{pid}' has no links, programmes or events: record one, or remove the file")
 
     def place(self, report: _FileReport, pid: str, place: Place, seen_links: dict) -> None:
         self.term(report, ("kind",), "place", place.kind)

@@ -36,7 +36,7 @@ def test_errors_are_one_line_each_and_exit_one(data: DataDir) -> None:
     data.write("cities/taipei.yaml", TAIPEI.replace("with: houston", "with: houstn"))
     result = run("check", str(data.root))
     assert result.stdout.splitlines() == [  # sorted by file, line, column
-        f"{data.display('cities/houston.yaml')}:1:1: warning: place 'houston' has no links: record one, or remove the file",
+        f"{data.display('cities/houston.yaml')}:1:1: warning: place 'houston' has no links, programmes or events: record one, or remove the file",
         f"{path}:6:11: error: relationships[0].with: no place 'houstn' (did you mean 'houston'?)",
     ]
     assert result.stderr.startswith("1 error, 1 warning")

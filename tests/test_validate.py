@@ -177,7 +177,7 @@ def test_warnings_for_suspicious_data(data: DataDir) -> None:
     assert errors(data) == []
     assert warnings(data) == [
         f"{data.display('cities/houston.yaml')}:3:14: warning: coordinates: [48.85, 2.35] is far from United States (US): check the coordinates and the country",
-        f"{data.display('cities/lonely.yaml')}:1:1: warning: place 'lonely' has no links: record one, or remove the file",
+        f"{data.display('cities/lonely.yaml')}:1:1: warning: place 'lonely' has no links, programmes or events: record one, or remove the file",
         f"{data.display('cities/taipei.yaml')}:6:5: warning: relationships[0]: link with 'houston' has no date: add `signed` when a source gives it",
     ]
 
