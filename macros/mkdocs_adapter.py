@@ -49,7 +49,9 @@ def load_for(config: MkDocsConfig) -> Atlas:
     """Load and validate data/ for this build; fail the build with every error found."""
     build.data_dir = data_dir_of(config)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    atlas, findings = load(build.data_dir)
+    project = Path(config.config_file_path).parent.resolve()
+    shown = build.data_dir.resolve()
+    atlas, findings = load(build.data_dir, shown.relative_to(project) if shown.is_relative_to(project) else shown)
     for finding in findings:
         (log.error if finding.severity == "error" else log.info)(str(finding))
     if atlas is None:

@@ -324,15 +324,20 @@ def _read(path: Path, display: str, model: type[Record], findings: list[Finding]
         return None, report
 
 
-def load(data_dir: Path | str) -> tuple[Optional[Atlas], list[Finding]]:
-    """Read and check every file under data_dir. The atlas is None when any error was found."""
+def load(data_dir: Path | str, display_dir: Optional[Path] = None) -> tuple[Optional[Atlas], list[Finding]]:
+    """Read and check every file under data_dir. The atlas is None when any error was found.
+
+    Findings and `atlas.files` name files under `display_dir` when given (e.g. `data`
+    for links to the repository), under data_dir otherwise.
+    """
     data_dir = Path(data_dir)
+    shown = Path(display_dir) if display_dir is not None else data_dir
     findings: list[Finding] = []
     vocab_path = data_dir / "vocabulary.yaml"
     if not vocab_path.is_file():
         findings.append(Finding(str(vocab_path), 1, 1, "error", "missing: the vocabulary file is required"))
         return None, findings
-    vocabulary, vocab_report = _read(vocab_path, str(vocab_path), Vocabulary, findings)
+    vocabulary, vocab_report = _read(vocab_path, str(shown / "vocabulary.yaml"), Vocabulary, findings)
     if vocabulary is None:
         return None, sorted(findings)
     atlas = Atlas(vocabulary)  # type: ignore[arg-type]
@@ -346,7 +351,7 @@ def load(data_dir: Path | str) -> tuple[Optional[Atlas], list[Finding]]:
     for folder, model in FOLDERS.items():
         table = getattr(atlas, "places" if folder == "cities" else folder)
         for path in sorted((data_dir / folder).glob("*")) if (data_dir / folder).is_dir() else []:
-            display = str(path)
+            display = str(shown / folder / path.name)
             if path.name.startswith(".") or path.is_dir():
                 continue
             if path.suffix != ".yaml":

@@ -1,0 +1,22 @@
+"""Real `mkdocs build --strict` runs in a subprocess, shared by the build and browser tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+from .conftest import ROOT
+
+
+def mkdocs_build(site_dir: Path, data_dir: Optional[Path] = None, config: Path = ROOT / "mkdocs.yml",
+                 site_url: Optional[str] = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
+    if data_dir is not None:
+        env["ATLAS_DATA"] = str(data_dir)
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)]
+    if site_url:
+        env["ATLAS_SITE_URL"] = site_url
+    return subprocess.run(args, cwd=config.parent, env=env, capture_output=True, text=True, timeout=600)
