@@ -8,6 +8,7 @@ watch data/. The macros for authors (define_env) read the same loaded atlas.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -34,6 +35,8 @@ class _Build:
     site: pages.SiteConfig = pages.SiteConfig()
     data_dir: Path = Path("data")
     edits: dict[str, str] = {}
+    html: dict[str, str] = {}  # generated page source path -> its finished content
+    search: list[dict] = []  # the search entries of the generated pages
 
 
 build = _Build()
@@ -73,10 +76,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     atlas = build.atlas
     assert atlas is not None
-    build.edits = {}
+    build.edits, build.html, build.search = {}, {}, []
     for page in pages.all_pages(atlas, build.site):
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
+        build.html[page.uri] = page.html
+        build.search.append(page.search)
         if page.edit:
             build.edits[page.uri] = page.edit
     global_map = maps.map_block(
@@ -98,6 +103,11 @@ def _map_page(block: str) -> str:
     )
 
 
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Generated pages: the engine converted only their heading skeleton; put the real HTML in."""
+    return build.html.pop(page.file.src_uri, html)
+
+
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
     edit = build.edits.get(page.file.src_uri)
     if edit:
@@ -105,6 +115,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     return context
 
 
+@event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
     atlas = build.atlas
     assert atlas is not None
@@ -114,6 +125,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     spec = mapspecs.global_spec(atlas, lambda target: relative("map/", target))
     (assets / "atlas" / "atlas-map-data.json").write_text(maps.spec_json(spec), encoding="utf-8")
     exports.write_all(atlas, site_dir / "downloads")
+    index_path = site_dir / "search" / "search_index.json"
+    if index_path.is_file():
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        index["docs"].extend(build.search)
+        index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -7,13 +7,15 @@ GeneratedPage into a file; another engine could do the same.
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Union
 
 from markupsafe import Markup, escape
 
-from . import figures, maps, mapspecs
+from . import figures, maps, mapspecs, search
 from .atlas import Atlas, Link
 from .countries import countries
 from .model import PartialDate, Place, SourceEntry
@@ -24,17 +26,22 @@ SourceRef = Union[str, SourceEntry]
 
 @dataclass(frozen=True)
 class GeneratedPage:
+    """A page written by the atlas: its finished HTML, and a Markdown skeleton for the engine.
+
+    The skeleton holds the front matter and the section headings only, so the engine
+    builds the table of contents cheaply; the adapter then puts `html` in as the content.
+    """
+
     uri: str  # source path, e.g. cities/taipei.md
     markdown: str
+    html: str
     in_nav: bool = False
     edit: Optional[str] = None  # the data file a contributor edits for this page
+    search: Optional[dict] = None  # the page's one search entry (see macros.search)
 
     @property
     def url(self) -> str:
-        stem = self.uri[:-3]
-        if stem == "index":
-            return ""
-        return (stem[: -len("index")] if stem.endswith("/index") or stem == "index" else stem + "/")
+        return url_of(self.uri)
 
 
 @dataclass(frozen=True)
@@ -170,12 +177,30 @@ def _front_matter(title: str, **extra: Any) -> str:
     return "\n".join(lines + ["---", ""])
 
 
+_H2 = re.compile(r'<h2 id="[^"]*">([^<]*)<a class="headerlink"')
+
+
+def generated(uri: str, title: str, html: str, in_nav: bool = False, edit: Optional[str] = None,
+              search_title: Optional[str] = None, search_text: str = "") -> GeneratedPage:
+    headings = [unescape(text) for text in _H2.findall(html)]  # constant template text, never data
+    # The theme's indexer skips generated pages; each has one compact entry instead.
+    skeleton = _front_matter(title, search={"exclude": True}) + "".join(f"\n## {h}\n" for h in headings)
+    entry = search.entry(url_of(uri), search_title or title, search_text or " · ".join(headings))
+    return GeneratedPage(uri, skeleton, html, in_nav, edit, entry)
+
+
+def url_of(uri: str) -> str:
+    stem = uri[:-3]
+    if stem == "index":
+        return ""
+    return stem[: -len("index")] if stem.endswith("/index") else stem + "/"
+
+
 def _page(template: str, uri: str, title: str, atlas: Atlas, site: SiteConfig, in_nav: bool = False,
           edit: Optional[str] = None, **context: Any) -> GeneratedPage:
-    here = GeneratedPage(uri, "").url
+    here = url_of(uri)
     view = View(atlas, here, site)
-    body = render(template, atlas=atlas, v=view, here=here, **context)
-    return GeneratedPage(uri, _front_matter(title) + body, in_nav, edit)
+    return generated(uri, title, render(template, atlas=atlas, v=view, here=here, **context), in_nav, edit)
 
 
 # --- timelines -------------------------------------------------------------
@@ -245,7 +270,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig) -> GeneratedPage:
     ]
     events_about = [(other, atlas.places[other].events[i]) for other, i in atlas.events_with.get(pid, [])]
     body = render(
-        "place.md",
+        "place.html",
         atlas=atlas,
         v=view,
         pid=pid,
@@ -261,7 +286,8 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig) -> GeneratedPage:
         kind_label=view.label("place_kinds", place.kind),
         file=atlas.files[("cities", pid)],
     )
-    return GeneratedPage(uri, _front_matter(place.name) + body, False, atlas.files[("cities", pid)])
+    return generated(uri, place.name, body, False, atlas.files[("cities", pid)],
+                     search.place_title(atlas, pid), search.place_text(atlas, pid))
 
 
 def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
@@ -271,11 +297,12 @@ def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
     members = [(pid, atlas.places[pid].memberships[i]) for pid, i in atlas.members_by_network.get(nid, [])]
     events = [(pid, e) for pid, p in atlas.iter_places() for e in p.events if e.network == nid]
     body = render(
-        "network.md", atlas=atlas, v=view, nid=nid, network=network, members=members, events=events,
+        "network.html", atlas=atlas, v=view, nid=nid, network=network, members=members, events=events,
         file=atlas.files[("networks", nid)],
         map_html=maps.map_block(f"map-{nid}", mapspecs.group_spec(atlas, [pid for pid, _ in members], view.url), f"Map of the members of {network.name}") if members else "",
     )
-    return GeneratedPage(f"networks/{nid}.md", _front_matter(network.name) + body, False, atlas.files[("networks", nid)])
+    return generated(f"networks/{nid}.md", network.name, body, False, atlas.files[("networks", nid)],
+                     f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary))
 
 
 def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
@@ -283,10 +310,11 @@ def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
     view = View(atlas, program_url(gid), site)
     places = [program.lead] + [p.place for p in program.participants]
     body = render(
-        "program.md", atlas=atlas, v=view, gid=gid, program=program, file=atlas.files[("programs", gid)],
+        "program.html", atlas=atlas, v=view, gid=gid, program=program, file=atlas.files[("programs", gid)],
         map_html=maps.map_block(f"map-{gid}", mapspecs.group_spec(atlas, places, view.url, focus=program.lead), f"Map of the places in {program.name}"),
     )
-    return GeneratedPage(f"programs/{gid}.md", _front_matter(program.name) + body, False, atlas.files[("programs", gid)])
+    return generated(f"programs/{gid}.md", program.name, body, False, atlas.files[("programs", gid)],
+                     f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary))
 
 
 def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
@@ -307,11 +335,12 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig) -> 
             if end not in inside and end in atlas.places:
                 abroad[atlas.places[end].country] += 1
     body = render(
-        "country.md", atlas=atlas, v=view, code=code, country=countries()[code], pids=pids, links=links,
+        "country.html", atlas=atlas, v=view, code=code, country=countries()[code], pids=pids, links=links,
         abroad=sorted(abroad.items(), key=lambda kv: (-kv[1], kv[0])),
         map_html=maps.map_block(f"map-{code.lower()}", mapspecs.group_spec(atlas, pids, view.url, links=links), f"Map of the places in {countries()[code].name} and their links"),
     )
-    return GeneratedPage(f"countries/{code.lower()}.md", _front_matter(countries()[code].name) + body)
+    names = ", ".join(atlas.places[pid].name for pid in pids)
+    return generated(f"countries/{code.lower()}.md", countries()[code].name, body, search_text=f"Places: {names}")
 
 
 def figures_order(link: Link) -> tuple:
@@ -322,7 +351,8 @@ def type_page(atlas: Atlas, tid: str, site: SiteConfig) -> GeneratedPage:
     term = atlas.term("relationship_types", tid)
     view = View(atlas, type_url(tid), site)
     links = [link for link in sorted(atlas.links, key=figures_order) if link.rel.type == tid]
-    return GeneratedPage(f"types/{tid}.md", _front_matter(term.label) + render("type.md", atlas=atlas, v=view, term=term, links=links))
+    return generated(f"types/{tid}.md", term.label, render("type.html", atlas=atlas, v=view, term=term, links=links),
+                     search_text=term.definition)
 
 
 def home_page(atlas: Atlas, site: SiteConfig, intro: str) -> str:
@@ -352,20 +382,20 @@ def index_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
         years[link.signed.year].append(link)
     citing = citations(atlas)
     pages = [
-        _page("places_index.md", "cities/index.md", "Places", atlas, site, True, rows=rows),
-        _page("networks_index.md", "networks/index.md", "Networks", atlas, site, True),
-        _page("programs_index.md", "programs/index.md", "Programmes", atlas, site, True),
-        _page("countries_index.md", "countries/index.md", "Countries", atlas, site, True, by_country=by_country),
-        _page("types_index.md", "types/index.md", "Relationship types", atlas, site, True),
+        _page("places_index.html", "cities/index.md", "Places", atlas, site, True, rows=rows),
+        _page("networks_index.html", "networks/index.md", "Networks", atlas, site, True),
+        _page("programs_index.html", "programs/index.md", "Programmes", atlas, site, True),
+        _page("countries_index.html", "countries/index.md", "Countries", atlas, site, True, by_country=by_country),
+        _page("types_index.html", "types/index.md", "Relationship types", atlas, site, True),
         _page(
-            "timeline.md", "timeline.md", "Timeline", atlas, site, True,
+            "timeline.html", "timeline.md", "Timeline", atlas, site, True,
             years=sorted(years.items()), undated=[l for l in sorted(atlas.links, key=figures_order) if not l.signed],
             chart_types=figures.stacked_bars("Agreements signed per decade, by type", decades, by_type, type_legend),
             chart_regions=figures.stacked_bars(
                 "Agreements signed per decade, by region of the partner", decades, by_region, figures.REGIONS
             ),
         ),
-        _page("bibliography.md", "sources/index.md", "Sources", atlas, site, True, citing=citing),
+        _page("bibliography.html", "sources/index.md", "Sources", atlas, site, True, citing=citing),
     ]
     pages += [country_page(atlas, code, pids, site) for code, pids in by_country.items()]
     pages += [type_page(atlas, t.id, site) for t in atlas.vocabulary.relationship_types]

@@ -6,7 +6,6 @@ raw HTML in Markdown is shown as text and links may only use safe schemes.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from functools import lru_cache
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
@@ -56,15 +56,20 @@ def md(text: str | None, inline: bool = False) -> Markup:
 
 
 def relative(here: str, target: str) -> str:
-    """A link from the page at URL `here` (e.g. 'cities/taipei/') to site URL `target`."""
+    """A link from the page at site URL `here` (e.g. 'cities/taipei/') to site URL `target`.
+
+    Both are site-root relative; pages end in '/', files do not ('assets/x.js').
+    """
     if target.startswith(("http://", "https://", "#")):
         return target
     path, _, fragment = target.partition("#")
-    base = here if here.endswith("/") or not here else posixpath.dirname(here)
-    link = posixpath.relpath(path or ".", base or ".")
-    if (path.endswith("/") or not path) and not link.endswith("/"):
-        link += "/"
-    return link + (f"#{fragment}" if fragment else "")
+    base = here.split("/")[:-1]  # the folders of `here`: 'cities/taipei/' -> ['cities', 'taipei']
+    parts = path.split("/")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
+        common += 1
+    link = "../" * (len(base) - common) + "/".join(parts[common:])
+    return (link or "./") + (f"#{fragment}" if fragment else "")
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +83,7 @@ def templates() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md
+    env.filters["slugify"] = lambda title: slugify(title, "-")
     env.filters["mdinline"] = lambda text: md(text, inline=True)
     return env
 

@@ -1,0 +1,104 @@
+"""The benchmark: atlas builds against plain MkDocs builds of the same number of pages.
+
+    python bench/run.py [N ...]        (default: 100 1000 5000)
+
+For each N it writes synthetic data (bench/synth.py), times `atlas check`, builds
+the atlas, and builds a plain MkDocs + Material site with one static Markdown page
+per place holding the same facts and links (pages out of the navigation in both).
+It prints a table: wall times, their ratio, peak memory, place-page sizes and the
+size of the global map's data file. Figures, not pass/fail: read them.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import synth  # noqa: E402
+from macros.validate import load  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+
+
+def timed(args: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak resident MiB of the process)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1) or (proc.returncode and "check" not in args):
+        raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def plain_site(data: Path, out: Path) -> Path:
+    """A plain MkDocs + Material project: one static Markdown page per place, same facts."""
+    atlas, _ = load(data)
+    assert atlas is not None
+    docs = out / "docs"
+    (docs / "cities").mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text(f"# Plain\n\n{len(atlas.places)} places.\n", encoding="utf-8")
+    for pid, place in atlas.iter_places():
+        lines = [f"# {place.name}", "", f"- Kind: {place.kind}", f"- Country: {place.country}",
+                 f"- Population: {place.population}", f"- Coordinates: {place.coordinates[0]}, {place.coordinates[1]}", "",
+                 place.summary or "", "", "## Relationships", "", "| Partner | Type | Signed | Status | Sources |", "|---|---|---|---|---|"]
+        for link in atlas.links_of(pid):
+            other = link.other(pid)
+            sources = "; ".join(s if isinstance(s, str) else s.title for s in link.rel.sources)
+            lines.append(f"| [{atlas.places[other].name}]({other}.md) | {link.rel.type} | {link.signed or ''} | {link.status} | {sources} |")
+        if place.memberships:
+            lines += ["", "## Networks", ""] + [f"- {m.network} since {m.since}" for m in place.memberships]
+        (docs / "cities" / f"{pid}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "mkdocs.yml").write_text(
+        "site_name: Plain\nsite_url: https://example.org/\ntheme:\n  name: material\n  font: false\n"
+        "  features: [navigation.instant]\nplugins: [search]\nnot_in_nav: |\n  /cities/*.md\n"
+        "nav:\n  - Home: index.md\n",
+        encoding="utf-8",
+    )
+    return out
+
+
+def kib(path: Path) -> float:
+    return path.stat().st_size / 1024
+
+
+def bench(n: int) -> dict:
+    data = synth.write(n, OUT / f"synth-{n}")
+    row: dict = {"places": n}
+    row["check_s"], _ = timed([sys.executable, "-m", "macros.cli", "check", str(data)], ENV)
+    atlas_site = OUT / f"site-{n}"
+    env = dict(ENV, ATLAS_DATA=str(data))
+    row["atlas_s"], row["atlas_mib"] = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(atlas_site)], env)
+    plain = plain_site(data, OUT / f"plain-{n}")
+    row["plain_s"], row["plain_mib"] = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(plain / "site")], ENV, cwd=plain)
+    sizes = [kib(p) for p in (atlas_site / "cities").glob("*/index.html")]
+    row["page_kib_median"] = statistics.median(sizes)
+    row["page_kib_max"] = max(sizes)
+    row["links"] = sum(1 for _ in open(atlas_site / "downloads" / "links.csv")) - 1
+    row["map_data_kib"] = kib(atlas_site / "assets" / "atlas" / "atlas-map-data.json")
+    row["site_mib"] = sum(p.stat().st_size for p in atlas_site.rglob("*") if p.is_file()) / 2**20
+    return row
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
+    cols = ["places", "links", "check_s", "atlas_s", "plain_s", "ratio", "atlas_mib", "plain_mib", "page_kib_median", "page_kib_max", "map_data_kib", "site_mib"]
+    print(" | ".join(cols))
+    for n in sizes:
+        row = bench(n)
+        row["ratio"] = row["atlas_s"] / row["plain_s"]
+        print(" | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols), flush=True)
+
+
+if __name__ == "__main__":
+    main()
