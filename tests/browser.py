@@ -1,0 +1,113 @@
+"""Browser-test harness: a static server on localhost and Debian's Chromium through Playwright.
+
+Every request is recorded; anything not on the local server is aborted (map tiles
+are expected and kept apart), and console errors are collected.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import socket
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import CHROMIUM
+
+TILE_HOST = "tile.openstreetmap.org"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update",
+]
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run `make browser`")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(folder: Path, port: int = 0) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Visit:
+    """One browser tab that records what it asks for and what goes wrong."""
+
+    def __init__(self, browser: object, base: str, viewport: tuple[int, int] = (1280, 900)):
+        self.base = base
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.tiles: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        self.page.route("**/*", self._route)
+
+    def _route(self, route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(self.base):
+            route.continue_()  # type: ignore[attr-defined]
+        elif urlsplit(url).hostname == TILE_HOST:
+            self.tiles.append(url)
+            route.abort()  # type: ignore[attr-defined]
+        else:
+            self.foreign.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    def _console(self, message: object) -> None:
+        kind = message.type  # type: ignore[attr-defined]
+        if kind not in ("error", "warning"):
+            return
+        source = (message.location or {}).get("url", "")  # type: ignore[attr-defined]
+        if kind == "error" and urlsplit(source).hostname == TILE_HOST:
+            return  # the aborted tiles: expected, the tests run offline
+        self.errors.append(f"{kind}: {message.text} ({source})")  # type: ignore[attr-defined]
+
+    def wait_map(self, map_id: str) -> None:
+        self.page.wait_for_function(f"window.atlasMaps && window.atlasMaps[{json.dumps(map_id)}]")
+
+    def map(self, map_id: str, expression: str) -> object:
+        return self.page.evaluate(f"(() => {{ const m = window.atlasMaps[{json.dumps(map_id)}]; return {expression}; }})()")
+
+    def check_clean(self) -> None:
+        assert self.errors == []
+        assert self.foreign == []
+        assert self.page.evaluate("window.__xss") is None
+
+    def close(self) -> None:
+        self.context.close()

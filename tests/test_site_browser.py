@@ -1,0 +1,126 @@
+"""The built site in a real browser: search, instant navigation, the maps, no outside requests.
+
+The site is built with site_url set to the local server, so Material's instant
+navigation is really used when links are clicked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from macros.validate import load
+
+from .browser import Visit, chromium, free_port, needs_chromium, serve
+from .build import mkdocs_build
+from .conftest import DATA
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(site, site_url=url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with serve(site, port) as served:
+        assert served == url
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def visit(browser: object, base: str) -> Iterator[Visit]:
+    v = Visit(browser, base)
+    yield v
+    v.check_clean()
+    v.close()
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    loaded, _ = load(DATA)
+    assert loaded is not None
+    return loaded
+
+
+@pytest.mark.parametrize("query, expected", [("横浜", "Yokohama"), ("高雄", "Kaohsiung"), ("臺北", "Taipei"), ("Houston", "Houston")])
+def test_search_finds_places_by_english_or_native_name(visit: Visit, query: str, expected: str) -> None:
+    visit.page.goto(visit.base)
+    visit.page.keyboard.press("s")  # Material's shortcut to the search box
+    visit.page.keyboard.type(query, delay=50)
+    visit.page.keyboard.press("End")  # typed CJK text sends no key events; the search runs on keyup
+    result = visit.page.locator(".md-search-result__item").first
+    result.wait_for(timeout=10000)
+    assert expected in result.inner_text()
+
+
+def test_taipei_map_after_instant_navigation_and_back(visit: Visit, atlas) -> None:
+    page = visit.page
+    page.goto(visit.base)
+    page.evaluate("window.__sameDocument = true")
+    page.locator(".md-tabs a", has_text="Places").first.click()
+    page.wait_for_url("**/cities/")
+    page.locator("#places-table a", has_text="Taipei").first.click()
+    page.wait_for_url("**/cities/taipei/")
+    visit.wait_map("map-taipei")
+    assert page.evaluate("window.__sameDocument") is True  # no full reload: instant navigation
+    links = atlas.links_of("taipei")
+    partners = {link.other("taipei") for link in links}
+    assert visit.map("map-taipei", "m.markers") == 1 + len(partners)
+    assert visit.map("map-taipei", "m.arcs") == len(links)
+    page.go_back()
+    page.wait_for_url("**/cities/")
+    page.go_forward()
+    page.wait_for_url("**/cities/taipei/")
+    visit.wait_map("map-taipei")
+    assert page.evaluate("document.querySelector('#map-taipei .leaflet-pane') !== null")
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_popup_link_leads_to_the_partner_page(visit: Visit, atlas) -> None:
+    page = visit.page
+    page.goto(visit.base + "cities/taipei/")
+    visit.wait_map("map-taipei")
+    partners = sorted({link.other("taipei") for link in atlas.links_of("taipei")})
+    index = 1 + partners.index("houston")
+    page.locator("#map-taipei").scroll_into_view_if_needed()
+    # Houston sits close to other US partners at the fitted zoom: zoom in on it, then click it.
+    visit.map("map-taipei", f"""(() => {{
+        const p = m.pointPosition({index}), box = m.element.getBoundingClientRect();
+        m.map.setView(m.map.containerPointToLatLng([p.x - box.left, p.y - box.top]), 8, {{animate: false}});
+        return true; }})()""")
+    position = visit.map("map-taipei", f"m.pointPosition({index})")
+    page.mouse.click(position["x"], position["y"])
+    link = page.locator("#map-taipei .leaflet-popup-content a").first
+    link.wait_for()
+    assert "Houston" in page.locator("#map-taipei .leaflet-popup-content").inner_text()
+    link.click()
+    page.wait_for_url("**/cities/houston/")
+    visit.wait_map("map-houston")
+
+
+def test_global_map_layers_and_time_control(visit: Visit, atlas) -> None:
+    page = visit.page
+    page.goto(visit.base + "map/")
+    visit.wait_map("map-global")
+    assert visit.map("map-global", "m.markers") == len(atlas.places)
+    total = len(atlas.links)
+    assert visit.map("map-global", "m.visibleArcs()") == total
+    before_1990 = sum(1 for l in atlas.links if l.signed and l.signed.year <= 1990)
+    visit.map("map-global", "m.setTimeline(1990, false)")
+    assert visit.map("map-global", "m.visibleArcs()") == before_1990
+    visit.map("map-global", "m.setTimeline(2100, true)")
+    sister = sum(1 for l in atlas.links if l.rel.type == "sister")
+    page.locator("#map-global .leaflet-control-layers").hover()
+    page.locator("#map-global .leaflet-control-layers-overlays label", has_text="Sister city").locator("input").uncheck()
+    assert visit.map("map-global", "m.visibleArcs()") == total - sister
