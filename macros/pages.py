@@ -10,15 +10,15 @@ import json
 import re
 from html import unescape
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional, Union
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Union
 
 from markupsafe import Markup, escape
 
 from . import figures, maps, mapspecs, search
 from .atlas import Atlas, Link
 from .countries import countries
-from .model import PartialDate, Place, SourceEntry
+from .model import PartialDate, SourceEntry
 from .render import relative, render
 
 SourceRef = Union[str, SourceEntry]

@@ -6,7 +6,6 @@ navigation is really used when links are clicked.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
