@@ -81,6 +81,8 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
+from markupsafe import Markup
+
 __all__ = [
     "map_block",
     "spec_json",
@@ -121,18 +123,21 @@ _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def spec_json(spec: dict) -> str:
-    """The spec as compact, deterministic JSON that is safe inside ``<script>`` and HTML.
+    """The spec as compact, deterministic JSON that is safe anywhere in HTML.
 
-    ``<``, ``>`` and ``&`` (so no ``</script>`` or ``<!--``), U+2028/U+2029, and a ``{``
-    that would open a Jinja tag (``{{``, ``{%``, ``{#``) are written as ``\\uXXXX``
-    escapes, which every JSON parser reads back as the same text. Use this text too for
-    the ``.json`` file behind ``map_block(..., data_url=...)``.
+    ``<``, ``>``, ``&`` and ``'`` (so no ``</script>``, ``<!--``, entity or end of a
+    single-quoted attribute), U+2028/U+2029, and a ``{`` that would open a Jinja tag
+    (``{{``, ``{%``, ``{#``: mkdocs-macros) are written as ``\\uXXXX`` escapes, which
+    every JSON parser reads back as the same text. The result can go verbatim into a
+    single-quoted attribute or a ``<script>``. Use this text too for the ``.json``
+    file behind ``map_block(..., data_url=...)``.
     """
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     text = (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
@@ -220,22 +225,31 @@ def map_block(
     data_url: Optional[str] = None,
     *,
     basemap_url: Optional[str] = None,
-) -> str:
+) -> Markup:
     """The HTML of one map, to put in a page (one block: no blank line inside).
 
+    Returned as ``markupsafe.Markup`` (a ``str``), so an autoescaping Jinja template
+    puts it in as HTML with a plain ``{{ map_html }}``; ``str(...)`` gives the text.
+
     ``map_id`` is the element id (letters, digits, ``-`` and ``_``; unique in the
-    page). ``label`` names the map for screen readers. The spec goes inline as
-    ``<script type="application/json">``; with ``data_url`` (the global map) the spec
-    is not inlined: the script fetches ``data_url`` (a file the caller writes with
-    ``spec_json(spec)``; relative URLs resolve against the page). ``basemap_url``
-    overrides where the country outlines are fetched from.
+    page). ``label`` names the map for screen readers. The spec goes inline, as
+    ``spec_json(spec)`` in the single-quoted ``data-spec-json`` attribute of the map
+    element; with ``data_url`` (the global map) it is not inlined: the script
+    fetches ``data_url`` (a file the caller writes with ``spec_json(spec)``; a
+    relative URL resolves against the page) and ``spec`` may be ``{}``.
+    ``basemap_url`` overrides where the country outlines are fetched from.
+
+    Why an attribute and not ``<script type="application/json">``: Material's
+    instant navigation re-creates every ``<script>`` of the new page's content from
+    its text alone, dropping ``type`` and ``id``, so the JSON would run as
+    JavaScript (a SyntaxError) and the map would lose its data. Attributes survive,
+    and no search index reads them.
     """
     if not _MAP_ID_RE.match(map_id or ""):
         raise ValueError(f"map id {map_id!r}: use a letter then letters, digits, '-' or '_'")
     if data_url is None or spec:
         validate_spec(spec)
     esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
-    spec_id = f"{map_id}-spec"
     attrs = [
         ("class", "atlas-map"),
         ("id", map_id),
@@ -243,23 +257,24 @@ def map_block(
         ("aria-label", label),
         ("tabindex", "0"),
     ]
-    if data_url is None:
-        attrs.append(("data-spec", spec_id))
-    else:
+    if data_url is not None:
         attrs.append(("data-src", data_url))
     if basemap_url is not None:
         attrs.append(("data-basemap", basemap_url))
-    div = "<div " + " ".join(f'{name}="{esc(value)}"' for name, value in attrs) + "></div>"
+    div = "<div " + " ".join(f'{name}="{esc(value)}"' for name, value in attrs)
+    if data_url is None:
+        # spec_json leaves no ', &, < or > in its text: safe in single quotes as is.
+        div += f" data-spec-json='{spec_json(spec)}'"
+    div += "></div>"
     parts = [
-        f'<figure class="atlas-map-figure" id="{esc(map_id)}-figure">',
+        # data-search-exclude: Material's search leaves out "Skip map".
+        f'<figure class="atlas-map-figure" id="{esc(map_id)}-figure" data-search-exclude>',
         f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">Skip map</a>',
         div,
     ]
-    if data_url is None:
-        parts.append(f'<script type="application/json" id="{esc(spec_id)}">{spec_json(spec)}</script>')
     parts.append(f'<span class="atlas-map-end" id="{esc(map_id)}-end" tabindex="-1"></span>')
     parts.append("</figure>")
-    return "\n".join(parts)
+    return Markup("\n".join(parts))
 
 
 # ---------------------------------------------------------------------------

@@ -203,11 +203,6 @@ def _page(template: str, uri: str, title: str, atlas: Atlas, site: SiteConfig, i
     return generated(uri, title, render(template, atlas=atlas, v=view, here=here, **context), in_nav, edit)
 
 
-def _map(map_id: str, spec: dict, label: str) -> Markup:
-    """A map block: HTML that maps.map_block has escaped itself."""
-    return Markup(maps.map_block(map_id, spec, label))
-
-
 # --- timelines -------------------------------------------------------------
 
 
@@ -287,7 +282,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig) -> GeneratedPage:
         programs=programs,
         reported=reported,
         events_about=events_about,
-        map_html=_map(f"map-{pid}", mapspecs.place_spec(atlas, pid, view.url), f"Map of the links of {place.name}"),
+        map_html=maps.map_block(f"map-{pid}", mapspecs.place_spec(atlas, pid, view.url), f"Map of the links of {place.name}"),
         kind_label=view.label("place_kinds", place.kind),
         file=atlas.files[("cities", pid)],
     )
@@ -304,7 +299,7 @@ def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
     body = render(
         "network.html", atlas=atlas, v=view, nid=nid, network=network, members=members, events=events,
         file=atlas.files[("networks", nid)],
-        map_html=_map(f"map-{nid}", mapspecs.group_spec(atlas, [pid for pid, _ in members], view.url), f"Map of the members of {network.name}") if members else "",
+        map_html=maps.map_block(f"map-{nid}", mapspecs.group_spec(atlas, [pid for pid, _ in members], view.url), f"Map of the members of {network.name}") if members else "",
     )
     return generated(f"networks/{nid}.md", network.name, body, False, atlas.files[("networks", nid)],
                      f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary))
@@ -316,7 +311,7 @@ def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
     places = [program.lead] + [p.place for p in program.participants]
     body = render(
         "program.html", atlas=atlas, v=view, gid=gid, program=program, file=atlas.files[("programs", gid)],
-        map_html=_map(f"map-{gid}", mapspecs.group_spec(atlas, places, view.url, focus=program.lead), f"Map of the places in {program.name}"),
+        map_html=maps.map_block(f"map-{gid}", mapspecs.group_spec(atlas, places, view.url, focus=program.lead), f"Map of the places in {program.name}"),
     )
     return generated(f"programs/{gid}.md", program.name, body, False, atlas.files[("programs", gid)],
                      f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary))
@@ -342,7 +337,7 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig) -> 
     body = render(
         "country.html", atlas=atlas, v=view, code=code, country=countries()[code], pids=pids, links=links,
         abroad=sorted(abroad.items(), key=lambda kv: (-kv[1], kv[0])),
-        map_html=_map(f"map-{code.lower()}", mapspecs.group_spec(atlas, pids, view.url, links=links), f"Map of the places in {countries()[code].name} and their links"),
+        map_html=maps.map_block(f"map-{code.lower()}", mapspecs.group_spec(atlas, pids, view.url, links=links), f"Map of the places in {countries()[code].name} and their links"),
     )
     names = ", ".join(atlas.places[pid].name for pid in pids)
     return generated(f"countries/{code.lower()}.md", countries()[code].name, body, search_text=f"Places: {names}")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 import functools
-import html
 import http.server
 import json
 import re
 import shutil
 import sys
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,10 +68,27 @@ def place_spec() -> dict:
     }
 
 
-def script_json(block: str, map_id: str) -> dict:
-    match = re.search(rf'<script type="application/json" id="{map_id}-spec">(.*?)</script>', block, re.S)
-    assert match, block
-    return json.loads(match.group(1))
+class _Attrs(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: dict[str, dict] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.elements[attrs["id"]] = {"tag": tag, **attrs}
+
+
+def parse_block(block: str) -> dict[str, dict]:
+    """Each element with an id, its attributes as an HTML parser reads them."""
+    parser = _Attrs()
+    parser.feed(block)
+    parser.close()
+    return parser.elements
+
+
+def inline_spec(block: str, map_id: str) -> dict:
+    return json.loads(parse_block(block)[map_id]["data-spec-json"])
 
 
 # ---------------------------------------------------------------------------
@@ -80,32 +97,51 @@ def script_json(block: str, map_id: str) -> dict:
 
 def test_map_block_structure():
     block = map_block("place-map", place_spec(), "Links of Taipei")
-    assert block.startswith('<figure class="atlas-map-figure" id="place-map-figure">')
+    assert block.startswith('<figure class="atlas-map-figure" id="place-map-figure" data-search-exclude>')
     assert block.endswith("</figure>")
     assert "\n\n" not in block  # one Markdown HTML block
     assert '<a class="atlas-map-skip" href="#place-map-end">Skip map</a>' in block
     assert (
         '<div class="atlas-map" id="place-map" role="region" aria-label="Links of Taipei" tabindex="0" '
-        'data-spec="place-map-spec"></div>'
+        "data-spec-json='{"
     ) in block
     assert block.index('id="place-map-end"') > block.index('id="place-map"')
-    assert script_json(block, "place-map") == place_spec()
+    elements = parse_block(block)
+    assert elements["place-map"]["tag"] == "div" and elements["place-map-end"]["tag"] == "span"
+    assert inline_spec(block, "place-map") == place_spec()
+    # No <script>: Material's instant navigation would strip its type and run the JSON.
+    assert "<script" not in block
 
 
 def test_map_block_escapes_names_and_script_end():
     spec = place_spec()
-    spec["points"][2]["name"] = "Tokyo </script><script>window.__xss=5</script> {{ x }} {% y %} {# z #}"
+    spec["points"][2]["name"] = "O'Tokyo' </script><script>window.__xss=5</script> {{ x }} {% y %} {# z #}"
     block = map_block("m1", spec, 'Label "quoted" <b>&')
-    # Only our own tags: no <img, no second <script, exactly one </script>.
-    assert "<img" not in block
-    assert block.count("<script") == 1
-    assert block.count("</script>") == 1
+    # Only our own tags: no <img, no <script, no quote ending the attribute early.
+    assert "<img" not in block and "<script" not in block and "</script" not in block
     assert "\\u003cimg src=x onerror=window.__xss=1\\u003e" in block
+    assert "O\\u0027Tokyo\\u0027" in block
     assert 'aria-label="Label &quot;quoted&quot; &lt;b&gt;&amp;"' in block
+    elements = parse_block(block)
+    assert elements["m1"]["aria-label"] == 'Label "quoted" <b>&'
+    assert set(elements) == {"m1-figure", "m1", "m1-end"}
     # Nothing for Jinja (mkdocs-macros) to read as a tag.
     assert "{{" not in block and "{%" not in block and "{#" not in block
     # ... and the JSON reads back as the same data.
-    assert script_json(block, "m1") == spec
+    assert inline_spec(block, "m1") == spec
+    # spec_json is safe inside a <script> too.
+    text = spec_json(spec)
+    assert "</" not in text and "<" not in text and "'" not in text and "&" not in text
+    assert json.loads(text) == spec
+
+
+def test_map_block_goes_into_autoescaped_templates_as_html():
+    from jinja2 import Environment
+
+    block = map_block("m", place_spec(), "x")
+    assert isinstance(block, str)
+    rendered = Environment(autoescape=True).from_string("<main>{{ block }}</main>").render(block=block)
+    assert rendered == f"<main>{block}</main>"
 
 
 def test_map_block_is_deterministic():
@@ -127,6 +163,7 @@ def test_map_block_with_data_url():
     assert "<script" not in block
     assert 'data-src="data/world.json?a=1&amp;b=&quot;2&quot;"' in block
     assert "data-spec" not in block
+    assert parse_block(block)["world-map"]["data-src"] == 'data/world.json?a=1&b="2"'
     # The spec may be left out when it lives in the file.
     assert 'data-src="w.json"' in map_block("w", {}, "All links", data_url="w.json")
 
@@ -283,6 +320,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
 )
+
+
+def browser_test(function):
+    """A test that drives Chromium: marked `browser`, skipped only when Chromium is missing."""
+    return pytest.mark.browser(needs_chromium(function))
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run", "--disable-sync",
@@ -337,11 +381,31 @@ def make_site(folder: Path) -> Path:
     # A page link the script must refuse: map_block would reject it, so swap it in after.
     evil = place_spec()
     evil["points"][3]["url"] = "javascript:window.__xss=3"
-    block = map_block("place-map", place_spec(), "Links of Taipei").replace(
+    block = str(map_block("place-map", place_spec(), "Links of Taipei")).replace(
         spec_json(place_spec()), spec_json(evil)
     )
     assert "javascript:" in block
     (folder / "place.html").write_text(page_html(block), encoding="utf-8")
+    # A page that swaps its content the way Material's instant navigation does.
+    stub = (
+        "<script>window.__emits = [];"
+        "window.document$ = {subscribe: function (f) { window.__emits.push(f); f(); }};</script>"
+    )
+    swap = map_block("next-map", place_spec(), "Next page map")
+    (folder / "nav.html").write_text(
+        page_html(f'<div id="content">{map_block("first-map", place_spec(), "First")}</div>'
+                  f"<template id='next'>{swap}</template>").replace("<head>", "<head>" + stub, 1),
+        encoding="utf-8",
+    )
+    lone = {"points": [place_spec()["points"][0]], "options": {"timeline": True, "layers": True}}
+    undated = place_spec()
+    for link in undated["links"]:
+        link.update(signed=None, year=None)
+    (folder / "edge.html").write_text(
+        page_html(map_block("empty-map", {}, "Empty") + map_block("lone-map", lone, "One place")
+                  + map_block("undated-map", undated, "Undated links")),
+        encoding="utf-8",
+    )
     world = world_spec()
     (folder / "world.json").write_text(spec_json(world), encoding="utf-8")
     (folder / "world.html").write_text(
@@ -379,6 +443,7 @@ def browser():
 
 class Visit:
     def __init__(self, browser, base: str):
+        self.requests: list[str] = []
         self.base = base
         self.context = browser.new_context(viewport={"width": 1000, "height": 800})
         self.page = self.context.new_page()
@@ -391,6 +456,7 @@ class Visit:
 
     def _route(self, route):
         url = route.request.url
+        self.requests.append(url)
         if url.startswith(self.base):
             route.continue_()
         elif urlsplit(url).hostname == TILE_HOST:
@@ -434,7 +500,7 @@ def js(page, expression: str, map_id: str = "place-map"):
     return page.evaluate(f"(() => {{ const m = window.atlasMaps[{json.dumps(map_id)}]; return {expression}; }})()")
 
 
-@needs_chromium
+@browser_test
 def test_place_map_draws_points_arcs_and_basemap(visit):
     visit.open("place.html", "place-map")
     page = visit.page
@@ -462,7 +528,7 @@ def test_place_map_draws_points_arcs_and_basemap(visit):
     visit.check_clean()
 
 
-@needs_chromium
+@browser_test
 def test_popup_has_link_details_and_page_link(visit):
     visit.open("place.html", "place-map")
     page = visit.page
@@ -478,7 +544,7 @@ def test_popup_has_link_details_and_page_link(visit):
     visit.check_clean()
 
 
-@needs_chromium
+@browser_test
 def test_untrusted_names_stay_text(visit):
     visit.open("place.html", "place-map")
     page = visit.page
@@ -502,7 +568,7 @@ def test_untrusted_names_stay_text(visit):
     visit.check_clean()
 
 
-@needs_chromium
+@browser_test
 def test_layer_control_hides_a_type(visit):
     visit.open("place.html", "place-map")
     page = visit.page
@@ -519,7 +585,7 @@ def test_layer_control_hides_a_type(visit):
     visit.check_clean()
 
 
-@needs_chromium
+@browser_test
 def test_timeline_filters_arcs(visit):
     visit.open("place.html", "place-map")
     page = visit.page
@@ -539,10 +605,17 @@ def test_timeline_filters_arcs(visit):
     visit.check_clean()
 
 
-@needs_chromium
+@browser_test
 def test_search_and_fullscreen_and_skip_link(visit):
     visit.open("place.html", "place-map")
     page = visit.page
+    # The first Tab reaches the skip link; following it jumps past the map.
+    assert page.get_attribute(".atlas-map-skip", "href") == "#place-map-end"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "atlas-map-skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#place-map-end"
+    assert page.evaluate("document.activeElement.id") == "place-map-end"
     assert page.locator("#place-map-places option").count() == 5
     page.fill("#place-map-search", "Tokyo")
     page.press("#place-map-search", "Enter")
@@ -552,16 +625,10 @@ def test_search_and_fullscreen_and_skip_link(visit):
     page.wait_for_function("document.querySelector('.atlas-fullscreen-button').getAttribute('aria-pressed') === 'true'")
     button.click()
     page.wait_for_function("document.querySelector('.atlas-fullscreen-button').getAttribute('aria-pressed') === 'false'")
-    assert page.get_attribute(".atlas-map-skip", "href") == "#place-map-end"
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "atlas-map-skip"
-    page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") != "place-map"
     visit.check_clean()
 
 
-@needs_chromium
+@browser_test
 def test_world_map_from_data_src_with_clusters(visit):
     handle = visit.open("world.html", "world-map")
     page = visit.page
@@ -576,4 +643,84 @@ def test_world_map_from_data_src_with_clusters(visit):
     page.press("#world-map-search", "Enter")
     page.locator(".leaflet-popup-content", has_text="Houston").wait_for()
     handle.dispose()
+    visit.check_clean()
+
+
+def arc_point(page, j: int, map_id: str = "place-map", at: float = 0.5) -> dict:
+    return page.evaluate(
+        """([id, j, at]) => {
+            const m = window.atlasMaps[id];
+            const arc = m.arcLatLngs(j);
+            const [lat, lon] = arc[Math.floor((arc.length - 1) * at)];
+            const p = m.map.latLngToContainerPoint([lat, lon]);
+            const box = m.element.getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y};
+        }""",
+        [map_id, j, at],
+    )
+
+
+@browser_test
+def test_arc_tooltip_and_popup(visit):
+    visit.open("place.html", "place-map")
+    page = visit.page
+    position = arc_point(page, 0)
+    page.mouse.move(position["x"], position["y"])
+    page.locator(".leaflet-tooltip", has_text="Taipei – Houston").wait_for()
+    page.mouse.click(position["x"], position["y"])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Taipei – Houston" in popup.inner_text() and "Sister city" in popup.inner_text()
+    assert popup.locator("a", has_text="Open page").get_attribute("href") == "houston-link.html"
+    # The arc labelled with markup shows it as text.
+    page.mouse.move(10, 10)
+    position = arc_point(page, 2, at=0.3)
+    page.mouse.move(position["x"], position["y"])
+    tooltip = page.locator(".leaflet-tooltip", has_text="onerror")
+    tooltip.wait_for()
+    assert tooltip.text_content() == EVIL
+    assert page.evaluate("window.__xss") is None
+    visit.check_clean()
+
+
+@browser_test
+def test_instant_navigation_draws_new_maps_once(visit):
+    visit.open("nav.html", "first-map")
+    page = visit.page
+    page.evaluate("window.atlasMaps['first-map'].basemap")
+    page.evaluate(
+        """() => {
+            const content = document.getElementById('content');
+            content.innerHTML = document.getElementById('next').innerHTML;
+            // As Material does: re-create each script of the new content from its text.
+            for (const old of content.querySelectorAll('script')) {
+                const fresh = document.createElement('script');
+                fresh.textContent = old.textContent;
+                old.replaceWith(fresh);
+            }
+            window.__emits.forEach(f => f());  // a page swap ...
+            window.__emits.forEach(f => f());  // ... and a second emission: no double drawing
+        }"""
+    )
+    page.wait_for_function("window.atlasMaps['next-map'] !== undefined")
+    assert page.evaluate("Object.keys(window.atlasMaps)") == ["next-map"]
+    assert page.get_attribute("#next-map", "data-atlas-state") == "ready"
+    assert page.locator("#next-map.leaflet-container").count() == 1
+    assert page.evaluate("window.atlasMaps['next-map'].basemap") == 177
+    assert sum(u.endswith("/countries.geojson") for u in visit.requests) == 1  # fetched once
+    assert page.evaluate("window.__emits.length") == 1
+    visit.check_clean()
+
+
+@browser_test
+def test_edge_cases_draw_without_errors(visit):
+    visit.open("edge.html", "undated-map")
+    page = visit.page
+    page.wait_for_function("['empty-map', 'lone-map'].every(id => window.atlasMaps[id])")
+    assert js(page, "[m.markers, m.arcs, m.map.getZoom()]", "empty-map") == [0, 0, 1]
+    assert js(page, "[m.markers, m.arcs, m.map.getZoom()]", "lone-map") == [1, 0, 5]
+    assert page.locator("#lone-map .atlas-legend, #lone-map .leaflet-control-layers").count() == 0
+    # No dated link: no timeline, every arc shown.
+    assert page.locator("#undated-map .atlas-timeline").count() == 0
+    assert js(page, "m.visibleArcs()", "undated-map") == 4
     visit.check_clean()

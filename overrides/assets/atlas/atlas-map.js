@@ -2,9 +2,10 @@
  * City Diplomacy Atlas: the maps. Our own code, drawn on top of Leaflet (and
  * Leaflet.markercluster when a map asks for clustering).
  *
- * Each `.atlas-map` element is drawn from a JSON spec: inline, in the
- * <script type="application/json"> named by its `data-spec` attribute, or fetched
- * from its `data-src` URL. The spec format is documented in macros/maps.py.
+ * Each `.atlas-map` element is drawn from a JSON spec: inline, in its
+ * `data-spec-json` attribute, or fetched from its `data-src` URL (or, on a
+ * standalone page, in the element its `data-spec` names). The spec format is
+ * documented in macros/maps.py.
  *
  * Rules kept here: every name and label from the data goes into the page as text
  * (textContent / text nodes), never as HTML; links only get http(s) or relative
@@ -23,6 +24,9 @@
   var BASEMAP_ATTRIBUTION =
     'Country outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
   var DASHED = "6 5";
+  var UNCLUSTER_ZOOM = 9;
+  // Keep an open popup clear of the controls in the top corners.
+  var POPUP_OPTIONS = { maxWidth: 300, autoPanPaddingTopLeft: [50, 110], autoPanPaddingBottomRight: [20, 20] };
   var ROLE_STYLE = {
     focus: { radius: 9, fillColor: "#b71c1c", weight: 2 },
     partner: { radius: 6, fillColor: "#1a237e", weight: 1.5 },
@@ -120,6 +124,24 @@
     L.DomEvent.on(container, "keydown keyup keypress", L.DomEvent.stopPropagation);
   }
 
+  // Four corner brackets, drawn (no icon font needed).
+  function fullscreenIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "18");
+    svg.setAttribute("height", "18");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5");
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "2.2");
+    svg.appendChild(path);
+    return svg;
+  }
+
   // -------------------------------------------------------------------------
   // Great-circle arcs
 
@@ -129,7 +151,8 @@
   // longitudes unwrapped: they start at lon1 exactly and never step by more than
   // 180 degrees, so an arc across the Pacific runs on past 180 (121 -> 264.6)
   // instead of jumping back to -95.
-  function greatCircle(lat1, lon1, lat2, lon2) {
+  // `coarse` (maps with many links): half as many segments, 8 to 32.
+  function greatCircle(lat1, lon1, lat2, lon2, coarse) {
     var p1 = lat1 * RAD, l1 = lon1 * RAD, p2 = lat2 * RAD, l2 = lon2 * RAD;
     var x1 = Math.cos(p1) * Math.cos(l1), y1 = Math.cos(p1) * Math.sin(l1), z1 = Math.sin(p1);
     var x2 = Math.cos(p2) * Math.cos(l2), y2 = Math.cos(p2) * Math.sin(l2), z2 = Math.sin(p2);
@@ -142,7 +165,7 @@
       return [[lat1, lon1], [lat2, endLon]];
     }
     // 8 to 64 segments: about one per 2 degrees of arc (long arcs get 64).
-    var n = Math.max(8, Math.min(64, Math.ceil(degrees / 2)));
+    var n = coarse ? Math.max(8, Math.min(32, Math.ceil(degrees / 4))) : Math.max(8, Math.min(64, Math.ceil(degrees / 2)));
     var sinAngle = Math.sin(angle);
     var out = [[lat1, lon1]];
     var previous = lon1;
@@ -160,10 +183,10 @@
     return out;
   }
 
-  function shifted(latlngs, offset) {
-    return latlngs.map(function (p) {
-      return [p[0], p[1] + offset];
-    });
+  function toLatLngs(points, offset) {
+    var out = new Array(points.length);
+    for (var i = 0; i < points.length; i++) out[i] = L.latLng(points[i][0], points[i][1] + offset);
+    return out;
   }
 
   // -------------------------------------------------------------------------
@@ -262,7 +285,7 @@
       return p.lon + 360 * Math.round((points[focus].lon - p.lon) / 360);
     });
 
-    var renderer = L.canvas({ padding: 0.5, tolerance: 4 });
+    var renderer = L.canvas({ tolerance: 4 });
     var map = L.map(element, {
       renderer: renderer,
       preferCanvas: true,
@@ -293,7 +316,11 @@
       box.appendChild(line);
       box.appendChild(node("div", "atlas-popup-date", link.signed ? "Signed " + link.signed : "Date not known"));
       box.appendChild(
-        node("div", "atlas-popup-status atlas-status-" + link.status, "Status: " + (STATUS_TEXT[link.status] || link.status))
+        node(
+          "div",
+          STATUS_TEXT[link.status] ? "atlas-popup-status atlas-status-" + link.status : "atlas-popup-status",
+          "Status: " + (STATUS_TEXT[link.status] || link.status)
+        )
       );
       return box;
     }
@@ -338,54 +365,71 @@
     }
 
     // --- arcs, one group per link type (in the spec's type order) ---
+    // Many links: 1px lines (a canvas draws them several times faster than wider ones).
     var many = links.length > 500;
+    var linkOfLayer = new Map();
+    function arcTooltip(layer) {
+      var link = links[linkOfLayer.get(layer)];
+      return document.createTextNode(link ? String(link.label || typeOf(link).label) : "");
+    }
+    function arcPopup(layer) {
+      var j = linkOfLayer.get(layer);
+      return j === undefined ? node("div") : linkPopup(j);
+    }
     var typeGroups = {};
     var typeOrder = [];
     var arcs = [];
-    var boundsPoints = [];
+    // The view: around every point and arc (on a world map, within -180..180).
+    var view = { south: 90, west: Infinity, north: -90, east: -Infinity, count: 0 };
+    function extendView(lat, lon) {
+      if (focus < 0) lon = Math.max(-180, Math.min(180, lon));
+      if (lat < view.south) view.south = lat;
+      if (lat > view.north) view.north = lat;
+      if (lon < view.west) view.west = lon;
+      if (lon > view.east) view.east = lon;
+      view.count++;
+    }
     links.forEach(function (link, j) {
       var a = points[link.from], b = points[link.to];
       if (!a || !b) return;
       var type = typeOf(link);
       if (!typeGroups[type.id]) {
-        typeGroups[type.id] = L.featureGroup();
+        // One tooltip and one popup per group, filled for the arc under the
+        // pointer: far cheaper than one of each per arc on the world map.
+        typeGroups[type.id] = L.featureGroup()
+          .bindTooltip(arcTooltip, { sticky: true, className: "atlas-tooltip" })
+          .bindPopup(arcPopup, POPUP_OPTIONS);
         typeOrder.push(type);
       }
-      var latlngs = greatCircle(a.lat, lons[link.from], b.lat, lons[link.to]);
+      var latlngs = greatCircle(a.lat, lons[link.from], b.lat, lons[link.to], many);
       var dashed = link.status !== "active";
       var style = {
         renderer: renderer,
         color: type.color,
-        weight: many ? 1.2 : 2.5,
+        weight: many ? 1 : 2.5,
         opacity: link.status === "ended" ? 0.55 : many ? 0.6 : 0.85,
         dashArray: dashed ? DASHED : null,
         smoothFactor: 1,
         bubblingMouseEvents: false
       };
-      var layers = [L.polyline(latlngs, style)];
+      var layers = [L.polyline(toLatLngs(latlngs, 0), style)];
       var minLon = Infinity, maxLon = -Infinity;
-      latlngs.forEach(function (p) {
-        if (p[1] < minLon) minLon = p[1];
-        if (p[1] > maxLon) maxLon = p[1];
-      });
+      for (var k = 0; k < latlngs.length; k++) {
+        var lon = latlngs[k][1];
+        if (lon < minLon) minLon = lon;
+        if (lon > maxLon) maxLon = lon;
+        extendView(latlngs[k][0], lon);
+      }
       if (focus < 0) {
         // A world map shows -180..180: an arc that runs past an edge is drawn
         // again, a world over, so it comes in at the other edge.
-        if (maxLon > 180) layers.push(L.polyline(shifted(latlngs, -360), style));
-        if (minLon < -180) layers.push(L.polyline(shifted(latlngs, 360), style));
-        latlngs.forEach(function (p) {
-          boundsPoints.push([p[0], Math.max(-180, Math.min(180, p[1]))]);
-        });
-      } else {
-        Array.prototype.push.apply(boundsPoints, latlngs);
+        if (maxLon > 180) layers.push(L.polyline(toLatLngs(latlngs, -360), style));
+        if (minLon < -180) layers.push(L.polyline(toLatLngs(latlngs, 360), style));
       }
       layers.forEach(function (layer) {
-        layer.bindTooltip(textContent(link.label || type.label), { sticky: true, className: "atlas-tooltip" });
-        layer.bindPopup(function () {
-          return linkPopup(j);
-        }, { maxWidth: 300 });
+        linkOfLayer.set(layer, j);
       });
-      arcs.push({ index: j, type: type.id, year: yearOf(link), layers: layers, latlngs: latlngs, shown: false });
+      arcs.push({ index: j, type: type.id, year: yearOf(link), layers: layers, shown: false });
     });
     typeOrder.forEach(function (type) {
       typeGroups[type.id].addTo(map);
@@ -406,13 +450,20 @@
       marker.bindTooltip(textContent(p.name), { direction: "top", className: "atlas-tooltip" });
       marker.bindPopup(function () {
         return pointPopup(i);
-      }, { maxWidth: 300 });
-      boundsPoints.push([p.lat, lons[i]]);
+      }, POPUP_OPTIONS);
+      extendView(p.lat, lons[i]);
       return marker;
     });
     var clustered = !!(options.cluster && typeof L.markerClusterGroup === "function");
     var markerGroup = clustered
-      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 })
+      ? L.markerClusterGroup({
+          showCoverageOnHover: false,
+          maxClusterRadius: 40,
+          // Points are circle markers, which the cluster plugin cannot spiderfy:
+          // from this zoom on every point is shown on its own.
+          disableClusteringAtZoom: UNCLUSTER_ZOOM,
+          spiderfyOnMaxZoom: false
+        })
       : L.featureGroup();
     if (clustered) markerGroup.addLayers(markerLayers);
     else markerLayers.forEach(function (m) {
@@ -452,12 +503,12 @@
 
     // --- view ---
     function fit() {
-      if (boundsPoints.length === 0) {
+      if (view.count === 0) {
         map.setView([20, 0], 1);
       } else if (points.length === 1 && arcs.length === 0) {
-        map.setView(boundsPoints[0], 5);
+        map.setView([view.south, view.west], 5);
       } else {
-        map.fitBounds(L.latLngBounds(boundsPoints), { padding: [24, 24], maxZoom: 7 });
+        map.fitBounds([[view.south, view.west], [view.north, view.east]], { padding: [24, 24], maxZoom: 7 });
       }
     }
     fit();
@@ -470,9 +521,15 @@
       var Legend = L.Control.extend({
         options: { position: "bottomleft" },
         onAdd: function () {
-          var box = node("details", "atlas-legend leaflet-bar");
-          box.open = true;
-          box.appendChild(node("summary", "atlas-legend-title", "Legend"));
+          // A plain box with a toggle button (Material restyles <details> as an admonition).
+          var box = node("div", "atlas-legend leaflet-bar");
+          var toggle = node("button", "atlas-legend-title", "Legend");
+          toggle.type = "button";
+          var listId = id + "-legend";
+          toggle.setAttribute("aria-controls", listId);
+          var open = element.clientWidth >= 480; // small maps start folded
+          toggle.setAttribute("aria-expanded", open ? "true" : "false");
+          box.appendChild(toggle);
           var list = node("ul", "atlas-legend-list");
           typeOrder.forEach(function (type) {
             var item = node("li");
@@ -491,6 +548,12 @@
             item.appendChild(document.createTextNode("Dashed: ended, suspended or disputed"));
             list.appendChild(item);
           }
+          list.id = listId;
+          list.hidden = !open;
+          toggle.addEventListener("click", function () {
+            list.hidden = !list.hidden;
+            toggle.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+          });
           box.appendChild(list);
           stopEvents(box);
           return box;
@@ -509,20 +572,20 @@
       map.on("overlayadd", raiseMarkers);
     }
 
-    // Search: find a place by name and open it.
+    // Search: find a place by name, fly to it and open it.
     function openPoint(i) {
       var marker = markerLayers[i];
       if (!marker) return;
-      if (clustered) {
-        markerGroup.zoomToShowLayer(marker, function () {
-          marker.openPopup();
-        });
-      } else {
-        map.once("moveend", function () {
-          marker.openPopup();
-        });
-        map.flyTo(marker.getLatLng(), Math.max(map.getZoom(), 5), { duration: 0.6 });
+      var latlng = marker.getLatLng();
+      function open() {
+        if (map.hasLayer(marker)) marker.openPopup();
+        else L.popup(POPUP_OPTIONS).setLatLng(latlng).setContent(pointPopup(i)).openOn(map);
       }
+      var zoom = Math.max(map.getZoom(), clustered ? UNCLUSTER_ZOOM : 5);
+      map.once("moveend", function () {
+        window.setTimeout(open, 0); // after the clusters have been redrawn
+      });
+      map.flyTo(latlng, zoom, { duration: 0.6 });
     }
     if (options.search && points.length) {
       var counts = {};
@@ -585,7 +648,8 @@
         options: { position: "topleft" },
         onAdd: function () {
           var box = node("div", "atlas-fullscreen leaflet-bar");
-          var button = node("button", "atlas-fullscreen-button", "\u26f6");
+          var button = node("button", "atlas-fullscreen-button");
+          button.appendChild(fullscreenIcon());
           button.type = "button";
           button.setAttribute("aria-label", "Full screen");
           button.title = "Full screen";
@@ -618,6 +682,9 @@
             }
           });
           document.addEventListener("fullscreenchange", update);
+          map.on("unload", function () {
+            document.removeEventListener("fullscreenchange", update);
+          });
           figure.addEventListener("keydown", function (event) {
             if (event.key === "Escape" && figure.classList.contains("atlas-map-figure--fullscreen")) fallback(false);
           });
@@ -692,14 +759,19 @@
     // Keep the map the size of its element (tabs, full screen, layout changes).
     var size = { w: element.clientWidth, h: element.clientHeight };
     if (window.ResizeObserver) {
-      new ResizeObserver(function () {
+      var observer = new ResizeObserver(function () {
+        if (!document.documentElement.contains(element)) return; // left the page
         var w = element.clientWidth, h = element.clientHeight;
         if (w === size.w && h === size.h) return;
         var wasHidden = size.w === 0 || size.h === 0;
         size = { w: w, h: h };
         map.invalidateSize();
         if (wasHidden && w && h) fit();
-      }).observe(element);
+      });
+      observer.observe(element);
+      map.on("unload", function () {
+        observer.disconnect();
+      });
     }
 
     var basemap = drawBasemap(map, basemapUrl(element));
@@ -724,8 +796,8 @@
       // The drawn arc of links[j] as [[lat, lon], ...] (unwrapped longitudes).
       arcLatLngs: function (j) {
         for (var k = 0; k < arcs.length; k++) {
-          if (arcs[k].index === j) return arcs[k].latlngs.map(function (p) {
-            return [p[0], p[1]];
+          if (arcs[k].index === j) return arcs[k].layers[0].getLatLngs().map(function (p) {
+            return [p.lat, p.lng];
           });
         }
         return null;
@@ -781,9 +853,15 @@
       return;
     }
     try {
-      var holder = document.getElementById(element.getAttribute("data-spec"));
-      if (!holder) throw new Error("no spec element #" + element.getAttribute("data-spec"));
-      draw(element, JSON.parse(holder.textContent));
+      var text = element.getAttribute("data-spec-json");
+      if (text === null) {
+        // Or the id of a <script type="application/json"> / <template> holding it
+        // (standalone pages only: instant navigation strips such scripts).
+        var holder = document.getElementById(element.getAttribute("data-spec"));
+        if (!holder) throw new Error("no data-spec-json, data-src or data-spec element");
+        text = holder.content ? holder.content.textContent : holder.textContent;
+      }
+      draw(element, JSON.parse(text));
     } catch (error) {
       fail(element, error);
     }
