@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
 
@@ -108,9 +108,18 @@ class Notes:
 class View:
     """Helpers the templates call, bound to the page being written (for relative links)."""
 
-    def __init__(self, atlas: Atlas, here: str, site: SiteConfig):
+    def __init__(self, atlas: Atlas, here: str, site: SiteConfig, rows: Optional[dict] = None):
         self.atlas, self.here, self.site = atlas, here, site
         self.notes = Notes(atlas)
+        # Rows of link tables shared by pages at the same depth (country and type pages).
+        self.rows = rows if rows is not None else {}
+
+    def pair_row(self, link: Link) -> Markup:
+        """One row of a two-place link table; the same HTML on every page at this depth."""
+        key = (self.here.count("/"), link.owner, link.index)
+        if key not in self.rows:
+            self.rows[key] = Markup(render("pair_row.html", v=self, link=link))
+        return self.rows[key]
 
     def url(self, target: str) -> str:
         return relative(self.here, target)
@@ -324,8 +333,8 @@ def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
     return dict(sorted(groups.items()))
 
 
-def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig) -> GeneratedPage:
-    view = View(atlas, country_url(code), site)
+def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
+    view = View(atlas, country_url(code), site, rows)
     inside = set(pids)
     unique = {(link.owner, link.index): link for pid in pids for link in atlas.links_of(pid)}
     links = sorted(unique.values(), key=figures_order)
@@ -347,9 +356,9 @@ def figures_order(link: Link) -> tuple:
     return (link.signed.sort_key() if link.signed else (9999, 0, 0), link.owner, link.partner, link.index)
 
 
-def type_page(atlas: Atlas, tid: str, site: SiteConfig) -> GeneratedPage:
+def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
     term = atlas.term("relationship_types", tid)
-    view = View(atlas, type_url(tid), site)
+    view = View(atlas, type_url(tid), site, rows)
     links = [link for link in sorted(atlas.links, key=figures_order) if link.rel.type == tid]
     return generated(f"types/{tid}.md", term.label, render("type.html", atlas=atlas, v=view, term=term, links=links),
                      search_text=term.definition)
@@ -386,7 +395,8 @@ def index_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
         _page("networks_index.html", "networks/index.md", "Networks", atlas, site, True),
         _page("programs_index.html", "programs/index.md", "Programmes", atlas, site, True),
         _page("countries_index.html", "countries/index.md", "Countries", atlas, site, True, by_country=by_country),
-        _page("types_index.html", "types/index.md", "Relationship types", atlas, site, True),
+        _page("types_index.html", "types/index.md", "Relationship types", atlas, site, True,
+              counts=Counter(link.rel.type for link in atlas.links)),
         _page(
             "timeline.html", "timeline.md", "Timeline", atlas, site, True,
             years=sorted(years.items()), undated=[l for l in sorted(atlas.links, key=figures_order) if not l.signed],
@@ -397,8 +407,9 @@ def index_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
         ),
         _page("bibliography.html", "sources/index.md", "Sources", atlas, site, True, citing=citing),
     ]
-    pages += [country_page(atlas, code, pids, site) for code, pids in by_country.items()]
-    pages += [type_page(atlas, t.id, site) for t in atlas.vocabulary.relationship_types]
+    rows: dict = {}
+    pages += [country_page(atlas, code, pids, site, rows) for code, pids in by_country.items()]
+    pages += [type_page(atlas, t.id, site, rows) for t in atlas.vocabulary.relationship_types]
     return pages
 
 

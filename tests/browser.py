@@ -69,6 +69,7 @@ class Visit:
 
     def __init__(self, browser: object, base: str, viewport: tuple[int, int] = (1280, 900)):
         self.base = base
+        self.requests: list[str] = []
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})  # type: ignore[attr-defined]
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -80,6 +81,7 @@ class Visit:
 
     def _route(self, route: object) -> None:
         url = route.request.url  # type: ignore[attr-defined]
+        self.requests.append(url)
         if url.startswith(self.base):
             route.continue_()  # type: ignore[attr-defined]
         elif urlsplit(url).hostname == TILE_HOST:
@@ -101,12 +103,19 @@ class Visit:
     def wait_map(self, map_id: str) -> None:
         self.page.wait_for_function(f"window.atlasMaps && window.atlasMaps[{json.dumps(map_id)}]")
 
+    def open(self, path: str, map_id: str) -> object:
+        """Go to a page of the served folder and wait for one of its maps."""
+        self.page.goto(self.base + path)
+        self.wait_map(map_id)
+        return self.page.evaluate_handle(f"window.atlasMaps[{json.dumps(map_id)}]")
+
     def map(self, map_id: str, expression: str) -> object:
         return self.page.evaluate(f"(() => {{ const m = window.atlasMaps[{json.dumps(map_id)}]; return {expression}; }})()")
 
     def check_clean(self) -> None:
         assert self.errors == []
         assert self.foreign == []
+        assert all(urlsplit(u).hostname == TILE_HOST for u in self.tiles)
         assert self.page.evaluate("window.__xss") is None
 
     def close(self) -> None:

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import copy
-import functools
-import http.server
 import json
 import re
 import shutil
-import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from macros.maps import (  # noqa: E402
+from macros.maps import (
     HEAD_CSS,
     HEAD_JS,
     basemap_geojson,
@@ -29,6 +20,9 @@ from macros.maps import (  # noqa: E402
     spec_json,
     validate_spec,
 )
+
+from .browser import Visit, chromium, needs_chromium, serve
+from .conftest import ROOT
 
 EVIL = "<img src=x onerror=window.__xss=1>"
 EVIL_TYPE = "Co-op <b>bold</b> & <img src=x onerror=window.__xss=2>"
@@ -316,22 +310,9 @@ def test_install_assets_names_missing_world_atlas(tmp_path):
 # ---------------------------------------------------------------------------
 # In the browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
-)
-
-
 def browser_test(function):
     """A test that drives Chromium: marked `browser`, skipped only when Chromium is missing."""
     return pytest.mark.browser(needs_chromium(function))
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
-TILE_HOST = "tile.openstreetmap.org"
 
 
 def world_spec(n_points: int = 60, n_links: int = 120) -> dict:
@@ -414,84 +395,21 @@ def make_site(folder: Path) -> Path:
     return folder
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = make_site(tmp_path_factory.mktemp("site"))
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(make_site(tmp_path_factory.mktemp("site"))) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    def __init__(self, browser, base: str):
-        self.requests: list[str] = []
-        self.base = base
-        self.context = browser.new_context(viewport={"width": 1000, "height": 800})
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        self.tiles: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        self.page.route("**/*", self._route)
-
-    def _route(self, route):
-        url = route.request.url
-        self.requests.append(url)
-        if url.startswith(self.base):
-            route.continue_()
-        elif urlsplit(url).hostname == TILE_HOST:
-            self.tiles.append(url)
-            route.abort()
-        else:
-            self.foreign.append(url)
-            route.abort()
-
-    def _console(self, message):
-        if message.type not in ("error", "warning"):
-            return
-        source = (message.location or {}).get("url", "")
-        if message.type == "error" and urlsplit(source).hostname == TILE_HOST:
-            return  # the aborted tiles: expected here, offline
-        self.errors.append(f"{message.type}: {message.text} ({source})")
-
-    def open(self, path: str, map_id: str):
-        self.page.goto(self.base + path)
-        self.page.wait_for_function(f"window.atlasMaps && window.atlasMaps[{json.dumps(map_id)}]")
-        return self.page.evaluate_handle(f"window.atlasMaps[{json.dumps(map_id)}]")
-
-    def check_clean(self):
-        assert self.errors == []
-        assert self.foreign == []
-        assert all(urlsplit(u).hostname == TILE_HOST for u in self.tiles)
-        assert self.page.evaluate("window.__xss") is None
-
-    def close(self):
-        self.context.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
 def visit(browser, server):
-    v = Visit(browser, server)
+    v = Visit(browser, server, viewport=(1000, 800))
     yield v
     v.close()
 
