@@ -100,7 +100,7 @@ def register(env: Any, atlas: Atlas, site: pages.SiteConfig) -> None:
         terms = getattr(atlas.vocabulary, section)
         body = "".join(
             f"<tr><td><code>{escape(t.id)}</code></td><td>{escape(t.label)}</td><td>{escape(t.definition)}</td>"
-            + (f'<td><span class="atlas-swatch" style="background:{escape(t.color)}"></span> {escape(t.color)}</td>' if t.color else "<td></td>")
+            + (f'<td><span class="atlas-key" style="background:{escape(t.color)}"></span> {escape(t.color)}</td>' if t.color else "<td></td>")
             + "</tr>"
             for t in terms
         )

@@ -139,6 +139,6 @@ def stacked_bars(
         parts.append(f'<text x="{x + (bar_w - 6) / 2:.1f}" y="{height - 10}" text-anchor="middle">{d}s</text>')
     parts.append("</svg>")
     legend_html = "".join(
-        f'<li><span class="atlas-swatch" style="background:{colours[k]}"></span>{escape(labels[k])}</li>' for k in keys
+        f'<li><span class="atlas-key" style="background:{colours[k]}"></span>{escape(labels[k])}</li>' for k in keys
     )
-    return Markup("".join(parts) + f'<ul class="atlas-legend">{legend_html}</ul>')
+    return Markup("".join(parts) + f'<ul class="atlas-chart-legend">{legend_html}</ul>')
