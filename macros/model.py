@@ -189,7 +189,6 @@ class Relationship(Record):
     sources: Sources
     alternatives: list[Alternative] = Field(default_factory=list, description="What other sources say where they disagree.")
 
-    model_config = ConfigDict(populate_by_name=True)
 
     @property
     def effective_status(self) -> str:
@@ -220,7 +219,6 @@ class Event(Record):
     note: Optional[Markdown] = None
     sources: Sources
 
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Reported(Record):

@@ -190,3 +190,12 @@ def test_other_files_and_folders_are_reported(data: DataDir) -> None:
         f"{data.display('cities/osaka.yml')}:1:1: error: not a .yaml file: name records <id>.yaml",
         f"{data.display('places')}:1:1: warning: unknown folder: records go in cities, networks, programs, sources",
     ]
+
+
+def test_python_field_names_are_not_a_back_door(data: DataDir) -> None:
+    data.write("cities/taipei.yaml", TAIPEI.replace("  - with: houston", "  - with_: houston"))
+    path = data.display("cities/taipei.yaml")
+    assert errors(data) == [
+        f"{path}:6:5: error: relationships[0].with_: unknown field (did you mean 'with'?)",
+        f"{path}:6:5: error: relationships[0]: missing required field 'with'",
+    ]
