@@ -124,3 +124,19 @@ def test_global_map_layers_and_time_control(visit: Visit, atlas) -> None:
     page.locator("#map-global .leaflet-control-layers").hover()
     page.locator("#map-global .leaflet-control-layers-overlays label", has_text="Sister city").locator("input").uncheck()
     assert visit.map("map-global", "m.visibleArcs()") == total - sister
+
+
+def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
+    page = visit.page
+    page.goto(visit.base + "cities/")
+    rows = page.locator("#places-table tbody tr")
+    assert rows.count() == len(atlas.places)
+    page.locator("input.atlas-filter").fill("横浜")
+    visible = page.locator("#places-table tbody tr:not([hidden])")
+    assert visible.count() == 1 and "Yokohama" in visible.first.inner_text()
+    page.locator("input.atlas-filter").fill("")
+    page.locator("#places-table th button", has_text="Links").click()
+    page.locator("#places-table th button", has_text="Links").click()  # second click: most first
+    first = page.locator("#places-table tbody tr").first.inner_text()
+    most = max(atlas.places, key=lambda pid: len(atlas.links_of(pid)))
+    assert atlas.places[most].name in first
