@@ -61,7 +61,12 @@ class Atlas:
         for link in self.links:
             index[link.owner].append(link)
             index[link.partner].append(link)
-        return {pid: sorted(found, key=_link_order) for pid, found in index.items()}
+        return {pid: sorted(found, key=link_order) for pid, found in index.items()}
+
+    @cached_property
+    def links_by_date(self) -> list[Link]:
+        """Every link, dated ones first in date order, then the undated."""
+        return sorted(self.links, key=link_order)
 
     def links_of(self, place_id: str) -> list[Link]:
         return self.links_by_place.get(place_id, [])
@@ -100,6 +105,6 @@ class Atlas:
         return iter(sorted(self.places.items()))
 
 
-def _link_order(link: Link) -> tuple:
+def link_order(link: Link) -> tuple:
     date = link.signed.sort_key() if link.signed else (9999, 99, 99)
     return (date, link.owner, link.partner, link.index)

@@ -72,7 +72,7 @@ def register(env: Any, atlas: Atlas, site: pages.SiteConfig) -> None:
 
     @env.macro
     def home_figures() -> Markup:
-        return Markup(pages.home_page(atlas, site, ""))
+        return Markup(pages.home_page(atlas, site))
 
     @env.macro
     def atlas_count(what: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Optional, Union
 from markupsafe import Markup, escape
 
 from . import figures, maps, mapspecs, search
-from .atlas import Atlas, Link
+from .atlas import Atlas, Link, link_order
 from .countries import countries
 from .model import PartialDate, SourceEntry
 from .render import relative, render
@@ -337,7 +337,7 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
     view = View(atlas, country_url(code), site, rows)
     inside = set(pids)
     unique = {(link.owner, link.index): link for pid in pids for link in atlas.links_of(pid)}
-    links = sorted(unique.values(), key=figures_order)
+    links = sorted(unique.values(), key=link_order)
     abroad = defaultdict(int)
     for link in links:
         for end in (link.owner, link.partner):
@@ -352,24 +352,20 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
     return generated(f"countries/{code.lower()}.md", countries()[code].name, body, search_text=f"Places: {names}")
 
 
-def figures_order(link: Link) -> tuple:
-    return (link.signed.sort_key() if link.signed else (9999, 0, 0), link.owner, link.partner, link.index)
-
-
 def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
     term = atlas.term("relationship_types", tid)
     view = View(atlas, type_url(tid), site, rows)
-    links = [link for link in sorted(atlas.links, key=figures_order) if link.rel.type == tid]
+    links = [link for link in atlas.links_by_date if link.rel.type == tid]
     return generated(f"types/{tid}.md", term.label, render("type.html", atlas=atlas, v=view, term=term, links=links),
                      search_text=term.definition)
 
 
-def home_page(atlas: Atlas, site: SiteConfig, intro: str) -> str:
+def home_page(atlas: Atlas, site: SiteConfig) -> str:
     """The figures block of the home page (the hand-written home page calls it as a macro)."""
     view = View(atlas, "", site)
-    dated = [link for link in sorted(atlas.links, key=figures_order) if link.signed]
+    dated = [link for link in atlas.links_by_date if link.signed]
     return render(
-        "home.html", atlas=atlas, v=view, latest=list(reversed(dated[-8:])), intro=intro,
+        "home.html", atlas=atlas, v=view, latest=list(reversed(dated[-8:])),
         countries=len({p.country for p in atlas.places.values()}),
         events=sum(len(p.events) for p in atlas.places.values()),
         memberships=sum(len(p.memberships) for p in atlas.places.values()),
@@ -382,7 +378,7 @@ def index_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
     for pid, place in atlas.iter_places():
         fig = figures.place_figures(atlas, pid)
         rows.append((pid, place, fig))
-    dated = [link for link in sorted(atlas.links, key=figures_order) if link.signed]
+    dated = [link for link in atlas.links_by_date if link.signed]
     type_legend = [(t.id, t.label, t.color or "#777777") for t in atlas.vocabulary.relationship_types]
     decades, by_type = figures.per_decade(dated, lambda link: link.rel.type)
     _, by_region = figures.per_decade(dated, lambda link: figures.region_of(atlas.places[link.partner].country))
@@ -399,7 +395,7 @@ def index_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
               counts=Counter(link.rel.type for link in atlas.links)),
         _page(
             "timeline.html", "timeline.md", "Timeline", atlas, site, True,
-            years=sorted(years.items()), undated=[l for l in sorted(atlas.links, key=figures_order) if not l.signed],
+            years=sorted(years.items()), undated=[l for l in atlas.links_by_date if not l.signed],
             chart_types=figures.stacked_bars("Agreements signed per decade, by type", decades, by_type, type_legend),
             chart_regions=figures.stacked_bars(
                 "Agreements signed per decade, by region of the partner", decades, by_region, figures.REGIONS

@@ -15,9 +15,7 @@ SCHEMA_FILES: dict[str, type[Record]] = {
     "source.schema.json": FOLDERS["sources"],
     "vocabulary.schema.json": Vocabulary,
 }
-SCHEMA_FOR_FOLDER = {
-    folder: name for name, model in SCHEMA_FILES.items() for folder, m in FOLDERS.items() if m is model
-}
+
 
 
 def schema_text(model: type[Record]) -> str:
