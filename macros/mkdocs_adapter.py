@@ -98,8 +98,10 @@ def _map_page(block: str) -> str:
     return (
         "---\ntitle: Map\nrender_macros: false\n---\n# Map\n\n"
         "Every place and link in the atlas. Switch link types on and off, find a place, "
-        "and move the slider to see the links signed up to a year. The same links are listed "
-        "on the [timeline](timeline.md) and in the [downloads](downloads.md).\n\n" + block + "\n"
+        "and move the slider to see the links signed up to a year.\n\n"
+        "The same links as text: a table per [relationship type](types/index.md), the "
+        "[timeline](timeline.md) by year, and `links.csv` in the [downloads](downloads.md).\n\n"
+        + block + "\n"
     )
 
 
