@@ -140,3 +140,35 @@ def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
     first = page.locator("#places-table tbody tr").first.inner_text()
     most = max(atlas.places, key=lambda pid: len(atlas.links_of(pid)))
     assert atlas.places[most].name in first
+
+
+def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, data) -> None:
+    evil = "<img src=x onerror=window.__xss=1>"
+    data.write("cities/evil.yaml", f"""
+        name: "{evil}"
+        country: JP
+        coordinates: [35.0, 139.0]
+        summary: "<script>window.__xss=2</script> and **bold**"
+        relationships:
+          - with: houston
+            type: friendship
+            note: "<img src=y onerror=window.__xss=3>"
+            sources: [{{title: "<img src=z onerror=window.__xss=4>", url: "https://example.org/"}}]
+        """)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    assert mkdocs_build(tmp_path / "site", data.root, site_url=url).returncode == 0
+    with serve(tmp_path / "site", port):
+        visit = Visit(browser, url)
+        for path, map_id in [("cities/evil/", "map-evil"), ("cities/houston/", "map-houston"), ("map/", "map-global")]:
+            visit.page.goto(url + path)
+            visit.wait_map(map_id)
+            for i in range(visit.map(map_id, "m.markers")):
+                visit.map(map_id, f"(m.openPoint({i}), true)")
+        visit.page.goto(url + "cities/evil/")
+        visit.wait_map("map-evil")
+        assert visit.page.locator("h1").first.inner_text().startswith(evil)
+        visit.map("map-evil", "(m.openPoint(0), true)")
+        assert evil in visit.page.locator("#map-evil .leaflet-popup-content").inner_text()
+        visit.check_clean()
+        visit.close()
