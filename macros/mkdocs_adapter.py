@@ -54,7 +54,8 @@ def load_for(config: MkDocsConfig) -> Atlas:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     project = Path(config.config_file_path).parent.resolve()
     shown = build.data_dir.resolve()
-    atlas, findings = load(build.data_dir, shown.relative_to(project) if shown.is_relative_to(project) else shown)
+    # Contributors get the geography warning from `atlas check`; the build skips its cost.
+    atlas, findings = load(build.data_dir, shown.relative_to(project) if shown.is_relative_to(project) else shown, geography=False)
     for finding in findings:
         (log.error if finding.severity == "error" else log.info)(str(finding))
     if atlas is None:

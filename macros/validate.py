@@ -172,8 +172,8 @@ def _check_dates(report: _FileReport, path: tuple, start: Any, end: Any, start_n
 class _References:
     """Cross-record checks, run once every file has been read."""
 
-    def __init__(self, atlas: Atlas, reports: dict[tuple[str, str], _FileReport]):
-        self.atlas, self.reports = atlas, reports
+    def __init__(self, atlas: Atlas, reports: dict[tuple[str, str], _FileReport], geography: bool = True):
+        self.atlas, self.reports, self.geography = atlas, reports, geography
         # Every file that exists counts, even one with errors of its own (those are reported there).
         existing = {folder: {stem for (f, stem) in reports if f == folder} for folder in FOLDERS}
         self.ids = {
@@ -242,7 +242,7 @@ class _References:
         known = countries.countries()
         if place.country not in known:
             report.error(("country",), f"unknown country code '{place.country}'{suggest(place.country, known)}")
-        elif countries.far_from(place.country, lat, lon):
+        elif self.geography and countries.far_from(place.country, lat, lon):
             name = known[place.country].name
             report.warning(("coordinates",), f"[{lat}, {lon}] is far from {name} ({place.country}): check the coordinates and the country")
         if place.profile:
@@ -324,8 +324,13 @@ def _read(path: Path, display: str, model: type[Record], findings: list[Finding]
         return None, report
 
 
-def load(data_dir: Path | str, display_dir: Optional[Path] = None) -> tuple[Optional[Atlas], list[Finding]]:
+def load(
+    data_dir: Path | str, display_dir: Optional[Path] = None, geography: bool = True
+) -> tuple[Optional[Atlas], list[Finding]]:
     """Read and check every file under data_dir. The atlas is None when any error was found.
+
+    `geography=False` skips the one costly warning (coordinates far from the country,
+    which reads GeoNames' city list): builds leave it to `atlas check`.
 
     Findings and `atlas.files` name files under `display_dir` when given (e.g. `data`
     for links to the repository), under data_dir otherwise.
@@ -365,7 +370,7 @@ def load(data_dir: Path | str, display_dir: Optional[Path] = None) -> tuple[Opti
             if record is not None:
                 table[path.stem] = record
                 atlas.files[(folder, path.stem)] = display
-    _References(atlas, reports).run()
+    _References(atlas, reports, geography).run()
     findings.sort()
     failed = any(f.severity == "error" for f in findings)
     return (None if failed else atlas), findings
