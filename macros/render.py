@@ -48,11 +48,16 @@ def md(text: str | None, inline: bool = False) -> Markup:
     """Render contributor Markdown; raw HTML in it comes out as visible text."""
     if not text:
         return Markup("")
-    converter = _markdown()
-    html = converter.reset().convert(text)
+    html = _convert(text)
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
+
+
+@lru_cache(maxsize=8192)
+def _convert(text: str) -> str:
+    """Markdown to HTML, once per distinct text (a summary shows on its page and in search)."""
+    return _markdown().reset().convert(text)
 
 
 def relative(here: str, target: str) -> str:
