@@ -5,8 +5,8 @@
 For each N it writes synthetic data (bench/synth.py), times `atlas check`, builds
 the atlas, and builds a plain MkDocs + Material site with one static Markdown page
 per place holding the same facts and links (pages out of the navigation in both).
-Each build runs BENCH_REPEAT times (default 2) and the fastest counts: this
-machine's speed varies from run to run. It prints a table: wall times, their
+Each build runs BENCH_REPEAT times (default 3), atlas and plain alternating, and
+the fastest of each counts: this machine's speed varies from run to run. It prints a table: wall times, their
 ratio, the ratio of CPU seconds, peak memory, place-page sizes and the
 size of the global map's data file. Figures, not pass/fail: read them.
 """
@@ -20,22 +20,18 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench import synth  # noqa: E402
-from macros.validate import load  # noqa: E402
-
+# This process stays small: data generation and loading run in child processes, because
+# on Linux a child's peak-memory figure starts from its parent's size at fork.
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
 
 
-REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 
 
-def best(args: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, float]:
-    """Run a build REPEAT times; the fastest wall time, its CPU seconds, and the peak MiB."""
-    runs = [timed(args, env, cwd, cpu=True) for _ in range(REPEAT)]
+def best(runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Of repeated runs: the fastest wall time, its CPU seconds, and the peak MiB of any."""
     wall, cpu, mib = min(runs)
     return wall, cpu, max(r[2] for r in runs)
 
@@ -55,8 +51,25 @@ def timed(args: list[str], env: dict, cwd: Path = ROOT, cpu: bool = False) -> tu
     return wall, usage.ru_maxrss / 1024
 
 
+def run(*args: str) -> None:
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=dict(ENV, PYTHONPATH=str(ROOT)), check=True, stdout=subprocess.DEVNULL)
+
+
+def synth(n: int, out: Path, recorded: int = 2) -> Path:
+    run("bench/synth.py", str(n), str(out), str(recorded))
+    return out
+
+
 def plain_site(data: Path, out: Path) -> Path:
+    run("bench/run.py", "--plain", str(data), str(out))
+    return out
+
+
+def write_plain_site(data: Path, out: Path) -> Path:
     """A plain MkDocs + Material project: one static Markdown page per place, same facts."""
+    sys.path.insert(0, str(ROOT))
+    from macros.validate import load
+
     atlas, _ = load(data)
     assert atlas is not None
     docs = out / "docs"
@@ -87,14 +100,18 @@ def kib(path: Path) -> float:
 
 
 def bench(n: int) -> dict:
-    data = synth.write(n, OUT / f"synth-{n}")
+    data = synth(n, OUT / f"synth-{n}")
     row: dict = {"places": n}
     row["check_s"], _ = timed([sys.executable, "-m", "macros.cli", "check", str(data)], ENV)
     atlas_site = OUT / f"site-{n}"
     env = dict(ENV, ATLAS_DATA=str(data))
     plain = plain_site(data, OUT / f"plain-{n}")
-    row["atlas_s"], row["atlas_cpu"], row["atlas_mib"] = best([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(atlas_site)], env)
-    row["plain_s"], row["plain_cpu"], row["plain_mib"] = best([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(plain / "site")], ENV, cwd=plain)
+    atlas_runs, plain_runs = [], []
+    for _ in range(REPEAT):  # alternate, so that drifts in machine speed hit both alike
+        atlas_runs.append(timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(atlas_site)], env, cpu=True))
+        plain_runs.append(timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(plain / "site")], ENV, plain, cpu=True))
+    row["atlas_s"], row["atlas_cpu"], row["atlas_mib"] = best(atlas_runs)
+    row["plain_s"], row["plain_cpu"], row["plain_mib"] = best(plain_runs)
     sizes = [kib(p) for p in (atlas_site / "cities").glob("*/index.html")]
     row["page_kib_median"] = statistics.median(sizes)
     row["page_kib_max"] = max(sizes)
@@ -106,9 +123,10 @@ def bench(n: int) -> dict:
 
 def map_ready(n: int, recorded: int) -> dict:
     """Build an atlas of n places with about n × recorded links and time the global map in Chromium."""
+    sys.path.insert(0, str(ROOT))
     from tests.browser import Visit, chromium, free_port, serve
 
-    data = synth.write(n, OUT / f"synth-{n}-map", recorded)
+    data = synth(n, OUT / f"synth-{n}-map", recorded)
     site = OUT / f"site-{n}-map"
     port = free_port()
     env = dict(ENV, ATLAS_DATA=str(data), ATLAS_SITE_URL=f"http://127.0.0.1:{port}/")
@@ -132,6 +150,9 @@ def map_ready(n: int, recorded: int) -> dict:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--plain"]:
+        write_plain_site(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
     cols = ["places", "links", "check_s", "atlas_s", "plain_s", "ratio", "cpu_ratio", "atlas_mib", "plain_mib", "page_kib_median", "page_kib_max", "map_data_kib", "site_mib"]
     print(" | ".join(cols))
