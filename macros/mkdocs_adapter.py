@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -28,15 +29,16 @@ from .validate import load
 log = logging.getLogger("mkdocs.atlas")
 
 
+@dataclass
 class _Build:
     """What one build knows: set in on_config, read by every later event and by the macros."""
 
     atlas: Optional[Atlas] = None
-    site: pages.SiteConfig = pages.SiteConfig()
+    site: pages.SiteConfig = field(default_factory=pages.SiteConfig)
     data_dir: Path = Path("data")
-    edits: dict[str, str] = {}
-    html: dict[str, str] = {}  # generated page source path -> its finished content
-    search: list[dict] = []  # the search entries of the generated pages
+    edits: dict[str, str] = field(default_factory=dict)  # generated page -> the data file to edit
+    html: dict[str, str] = field(default_factory=dict)  # generated page source path -> its finished content
+    search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
 
 
 build = _Build()

@@ -262,7 +262,7 @@ def by_decade(entries: list[TimelineEntry]) -> tuple[list[tuple[int, list[Timeli
 # --- pages ------------------------------------------------------------------
 
 
-def place_page(atlas: Atlas, pid: str, site: SiteConfig) -> GeneratedPage:
+def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.PlaceFigures] = None) -> GeneratedPage:
     place = atlas.places[pid]
     uri = f"cities/{pid}.md"
     here = place_url(pid)
@@ -285,7 +285,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig) -> GeneratedPage:
         pid=pid,
         place=place,
         links=atlas.links_of(pid),
-        fig=figures.place_figures(atlas, pid),
+        fig=fig or figures.place_figures(atlas, pid),
         decades=decades,
         undated=undated,
         programs=programs,
@@ -372,12 +372,9 @@ def home_page(atlas: Atlas, site: SiteConfig) -> str:
     )
 
 
-def index_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
+def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures]) -> list[GeneratedPage]:
     by_country = _places_by_country(atlas)
-    rows = []
-    for pid, place in atlas.iter_places():
-        fig = figures.place_figures(atlas, pid)
-        rows.append((pid, place, fig))
+    rows = [(pid, place, figs[pid]) for pid, place in atlas.iter_places()]
     dated = [link for link in atlas.links_by_date if link.signed]
     type_legend = [(t.id, t.label, t.color or "#777777") for t in atlas.vocabulary.relationship_types]
     decades, by_type = figures.per_decade(dated, lambda link: link.rel.type)
@@ -435,8 +432,9 @@ def citations(atlas: Atlas) -> dict[str, list[tuple[str, str, str]]]:
 
 
 def all_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
-    pages = [place_page(atlas, pid, site) for pid in sorted(atlas.places)]
+    figs = {pid: figures.place_figures(atlas, pid) for pid in sorted(atlas.places)}  # once per place
+    pages = [place_page(atlas, pid, site, figs[pid]) for pid in sorted(atlas.places)]
     pages += [network_page(atlas, nid, site) for nid in sorted(atlas.networks)]
     pages += [program_page(atlas, gid, site) for gid in sorted(atlas.programs)]
-    pages += index_pages(atlas, site)
+    pages += index_pages(atlas, site, figs)
     return pages
