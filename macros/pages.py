@@ -39,10 +39,6 @@ class GeneratedPage:
     edit: Optional[str] = None  # the data file a contributor edits for this page
     search: Optional[dict] = None  # the page's one search entry (see macros.search)
 
-    @property
-    def url(self) -> str:
-        return url_of(self.uri)
-
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -173,10 +169,6 @@ class View:
 
     def source_href(self, sid: str) -> str:
         return self.url(source_url(sid))
-
-
-def _date(value: Optional[PartialDate]) -> str:
-    return str(value) if value else ""
 
 
 def _front_matter(title: str, **extra: Any) -> str:
