@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
+# Installs a Debian package, as root or through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq
 # Builds of the same data are byte-identical: pin the date MkDocs writes into sitemap.xml.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
@@ -13,6 +16,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 setup: $(READY)
 
 $(READY): pyproject.toml constraints.txt package.json package-lock.json
+	@command -v npm >/dev/null || { $(APT) npm; }  # the basemap package comes from npm (README)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
@@ -34,9 +38,7 @@ schema: setup
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
-	@test -x $(CHROMIUM) || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@test -x $(CHROMIUM) || { $(APT) chromium; }
 
 test: setup browser
 	$(BIN)/python -m pytest -q
