@@ -53,7 +53,6 @@ def data_dir_of(config: MkDocsConfig) -> Path:
 def load_for(config: MkDocsConfig) -> Atlas:
     """Load and validate data/ for this build; fail the build with every error found."""
     build.data_dir = data_dir_of(config)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     project = Path(config.config_file_path).parent.resolve()
     shown = build.data_dir.resolve()
     # Contributors get the geography warning from `atlas check`; the build skips its cost.
@@ -70,6 +69,7 @@ def load_for(config: MkDocsConfig) -> Atlas:
 
 @event_priority(100)  # before mkdocs-macros calls define_env
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # sitemap.xml dates: same data, same bytes
     load_for(config)
     config.extra["atlas_head_css"] = list(maps.HEAD_CSS)
     config.extra["atlas_head_js"] = list(maps.HEAD_JS)
