@@ -6,6 +6,7 @@ raw HTML in Markdown is shown as text and links may only use safe schemes.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from typing import Any
@@ -16,20 +17,50 @@ from markupsafe import Markup, escape
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 
-_SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def safe_url(url: str) -> str | None:
+    """The URL as a browser reads it, if it is http(s), mailto or relative; None otherwise.
+
+    The one URL check of every renderer (pages, macros, maps, search). It decides on
+    what the browser will see: character references decoded (``&#106;avascript:``,
+    ``javascript&colon;``), tabs and newlines removed and outer spaces stripped (the
+    URL parser ignores them). Callers write the returned text, escaped, never the input.
+    """
+    text = html.unescape(url)
+    text = re.sub(r"[\t\n\r]", "", text).strip(" \x00-\x1f")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        return None
+    scheme = _SCHEME.match(text)
+    if scheme is not None and scheme.group(1).lower() not in SAFE_SCHEMES:
+        return None
+    return text
+
+
+def is_local(url: str) -> bool:
+    """A relative URL (no scheme, no host): it loads nothing from another site."""
+    return _SCHEME.match(url) is None and not url.replace("\\", "/").startswith("//")
 
 
 class _SafeLinks(Treeprocessor):
-    """Drop href/src values with a scheme other than http(s) or mailto (javascript:, data:…)."""
+    """Links keep only safe URLs (see `safe_url`); images from elsewhere become plain links."""
 
     def run(self, root: Any) -> None:
         for element in root.iter():
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value is not None and not _SAFE_URL.match(value.strip()):
-                    element.set(attribute, "#")
-            if element.tag == "a" and (element.get("href") or "").startswith("http"):
-                element.set("rel", "nofollow noopener")
+            if element.tag == "img":
+                src = safe_url(element.get("src") or "")
+                if src is not None and is_local(src):
+                    element.set("src", src)
+                    continue
+                element.tag, element.text = "a", element.get("alt") or element.get("src") or "image"
+                element.attrib = {"href": element.get("src") or "#"}
+            href = element.get("href")
+            if href is not None:
+                element.set("href", safe_url(href) or "#")
+                if not is_local(element.get("href")):
+                    element.set("rel", "nofollow noopener")
 
 
 class _SafeMarkdown(markdown.Extension):
