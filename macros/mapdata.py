@@ -1,0 +1,164 @@
+"""The data of each map: a GeoJSON FeatureCollection of places and links.
+
+Every map loads its data from a ``map.geojson`` file beside its page (the same file is a
+download): the places as Point features, the links as great-circle arcs. Pure Python and
+numpy: no Folium, no MkDocs.
+
+Features (RFC 7946: lines that cross the antimeridian are cut there, as MultiLineStrings)::
+
+    {"type": "Feature", "id": "taipei", "geometry": {"type": "Point", "coordinates": [121.5264, 25.0531]},
+     "properties": {"name": "Taipei", "country": "Taiwan", "url": "../taipei/", "focus": true}}
+    {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[lon, lat], ...]},
+     "properties": {"from": "taipei", "to": "houston", "type": "sister", "type_label": "Sister city",
+                    "label": "Taipei – Houston: Sister city (1961-06-15)", "signed": "1961-06-15",
+                    "year": 1961, "status": "active", "stroke": "#c62828"}}
+
+``focus`` marks the place whose page it is (place pages only); ``url`` is relative to the
+page (and so to the file), and only URLs that ``render.safe_url`` accepts are written.
+Names and labels are plain text: the maps show them as text. ``stroke`` is the simplestyle
+key, so GitHub and geojson.io draw links in the atlas's colours.
+
+Each feature is serialised once per build and kept as text (converting numbers dominates).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Optional
+
+import numpy as np
+
+from .atlas import Atlas, Link
+from .countries import countries
+from .render import relative, safe_url
+
+FILE_NAME = "map.geojson"  # beside the page whose map it is
+
+#: Segments of a link's arc: smooth on place and group maps, coarse on the world map.
+FINE, COARSE = 32, 12
+
+
+def arcs(ends: np.ndarray, segments: int) -> np.ndarray:
+    """Great-circle arcs between rows of ``ends`` (lat1, lon1, lat2, lon2 in degrees).
+
+    Returns (N, segments + 1, 2) points as (lon, lat), the shorter way round, with
+    longitudes unwrapped from lon1 (never a step of more than 180°), rounded to 2 decimals.
+    """
+    lat1, lon1, lat2, lon2 = np.radians(ends).T[:, :, None]
+    a = np.stack([np.cos(lat1) * np.cos(lon1), np.cos(lat1) * np.sin(lon1), np.sin(lat1)])
+    b = np.stack([np.cos(lat2) * np.cos(lon2), np.cos(lat2) * np.sin(lon2), np.sin(lat2)])
+    angle = np.arccos(np.clip((a * b).sum(axis=0), -1, 1))
+    t = np.linspace(0, 1, segments + 1)[None, :]
+    sin = np.sin(angle)
+    safe = sin > 1e-9  # (nearly) the same or opposite points: interpolate linearly
+    wa = np.where(safe, np.sin((1 - t) * angle) / np.where(safe, sin, 1), 1 - t)
+    wb = np.where(safe, np.sin(t * angle) / np.where(safe, sin, 1), t)
+    x, y, z = wa * a + wb * b
+    lat = np.degrees(np.arctan2(z, np.hypot(x, y)))
+    lon = np.degrees(np.arctan2(y, x))
+    lon = np.degrees(np.unwrap(np.radians(lon), axis=1))
+    lon += np.degrees(lon1)[:, :1] - lon[:, :1]  # start at lon1 exactly, not lon1 ± 360
+    return np.round(np.stack([lon, lat], axis=-1), 2)
+
+
+def _cut(line: list[list[float]]) -> list[list[list[float]]]:
+    """A line with unwrapped longitudes, as parts within [-180, 180] (cut at the antimeridian)."""
+    parts: list[list[list[float]]] = [[]]
+    shift = 360 * round(line[0][0] / 360)
+    for i, (x, y) in enumerate(line):
+        if i and abs(x - shift) > 180:
+            edge = 180.0 if x - shift > 180 else -180.0
+            px, py = line[i - 1]
+            crossing = round(py + (y - py) * (shift + edge - px) / (x - px), 2) if x != px else y
+            parts[-1].append([edge, crossing])
+            shift += 2 * edge
+            parts.append([[-edge, crossing]])
+        parts[-1].append([round(x - shift, 2), y])
+    return parts
+
+
+def _geometry(line: list[list[float]]) -> dict:
+    parts = _cut(line)
+    if len(parts) == 1:
+        return {"type": "LineString", "coordinates": parts[0]}
+    return {"type": "MultiLineString", "coordinates": parts}
+
+
+def _text(feature: dict) -> str:
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+class MapData:
+    """The features of one atlas, each serialised once: ``place``, ``group`` and ``world`` give files."""
+
+    def __init__(self, atlas: Atlas):
+        self.atlas = atlas
+        self.links = [link for link in atlas.links if link.owner in atlas.places and link.partner in atlas.places]
+        self._position = {(link.owner, link.index): i for i, link in enumerate(self.links)}
+        self._arcs: dict[int, np.ndarray] = {}
+        self._points: dict[tuple[str, Optional[str], bool], str] = {}
+        self._lines: dict[tuple[int, int], str] = {}
+
+    def _arc(self, link: Link, segments: int) -> list[list[float]]:
+        if segments not in self._arcs:  # every link at once: numpy does the sums
+            places = self.atlas.places
+            ends = [places[l.owner].coordinates + places[l.partner].coordinates for l in self.links]
+            self._arcs[segments] = arcs(np.array(ends, dtype=float).reshape(-1, 4), segments)
+        return self._arcs[segments][self._position[(link.owner, link.index)]].tolist()
+
+    def point(self, pid: str, here: str, focus: bool = False) -> str:
+        url = safe_url(relative(here, f"cities/{pid}/"))
+        key = (pid, url, focus)
+        if key not in self._points:
+            place = self.atlas.places[pid]
+            lat, lon = place.coordinates
+            properties = {"name": place.name, "country": countries()[place.country].name}
+            if url is not None:
+                properties["url"] = url
+            if focus:
+                properties["focus"] = True
+            geometry = {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]}
+            self._points[key] = _text({"type": "Feature", "id": pid, "geometry": geometry, "properties": properties})
+        return self._points[key]
+
+    def line(self, link: Link, segments: int = FINE) -> str:
+        key = (self._position[(link.owner, link.index)], segments)
+        if key not in self._lines:
+            term = self.atlas.term("relationship_types", link.rel.type)
+            a, b = self.atlas.places[link.owner].name, self.atlas.places[link.partner].name
+            properties = {
+                "from": link.owner,
+                "to": link.partner,
+                "type": link.rel.type,
+                "type_label": term.label,
+                "label": f"{a} – {b}: {term.label}" + (f" ({link.signed})" if link.signed else ""),
+                "signed": str(link.signed) if link.signed else None,
+                "year": link.signed.year if link.signed else None,
+                "status": link.status,
+                "stroke": self.atlas.type_color(link.rel.type),
+            }
+            feature = {"type": "Feature", "geometry": _geometry(self._arc(link, segments)), "properties": properties}
+            self._lines[key] = _text(feature)
+        return self._lines[key]
+
+    def collection(self, here: str, pids: Iterable[str], links: Iterable[Link], focus: Optional[str] = None,
+                   segments: int = FINE) -> str:
+        """The FeatureCollection of a page at ``here``: its places, then its links."""
+        features = [self.point(pid, here, pid == focus) for pid in pids]
+        features += [self.line(link, segments) for link in links if (link.owner, link.index) in self._position]
+        return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+    def place(self, pid: str, here: str) -> str:
+        links = self.atlas.links_of(pid)
+        partners = sorted({link.other(pid) for link in links} - {pid})
+        return self.collection(here, [pid] + partners, links, focus=pid)
+
+    def group(self, here: str, pids: Iterable[str], links: Iterable[Link] = (), focus: Optional[str] = None) -> str:
+        """Members of a network, places of a programme or a country (with their links, if given)."""
+        links = list(links)
+        members = sorted(set(pids))
+        ends = sorted({end for link in links for end in (link.owner, link.partner)} - set(members))
+        return self.collection(here, members + ends, links, focus)
+
+    def world(self, here: str) -> str:
+        return self.collection(here, sorted(self.atlas.places), self.links, segments=COARSE)
