@@ -21,7 +21,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import exports, maps, mapspecs, pages
+from . import exports, mapdata, maps, pages
 from .atlas import Atlas
 from .render import relative
 from .validate import load
@@ -39,6 +39,8 @@ class _Build:
     edits: dict[str, str] = field(default_factory=dict)  # generated page -> the data file to edit
     html: dict[str, str] = field(default_factory=dict)  # generated page source path -> its finished content
     search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
+    maps: Optional[maps.MapAssets] = None  # the Folium map of each kind, rendered once per build
+    map_data: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson -> how to make it
 
 
 build = _Build()
@@ -70,16 +72,19 @@ def load_for(config: MkDocsConfig) -> Atlas:
 @event_priority(100)  # before mkdocs-macros calls define_env
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # sitemap.xml dates: same data, same bytes
-    load_for(config)
-    config.extra["atlas_head_css"] = list(maps.HEAD_CSS)
-    config.extra["atlas_head_js"] = list(maps.HEAD_JS)
+    atlas = load_for(config)
+    build.maps = maps.map_assets([
+        {"id": t.id, "label": t.label, "color": atlas.type_color(t.id)} for t in atlas.vocabulary.relationship_types
+    ])
+    config.extra["atlas_head_css"] = build.maps.css
+    config.extra["atlas_head_js"] = build.maps.js
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     atlas = build.atlas
     assert atlas is not None
-    build.edits, build.html, build.search = {}, {}, []
+    build.edits, build.html, build.search, build.map_data = {}, {}, [], {}
     for page in pages.all_pages(atlas, build.site):
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
@@ -87,19 +92,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         build.search.append(page.search)
         if page.edit:
             build.edits[page.uri] = page.edit
-    global_map = maps.map_block(
-        "map-global",
-        {},
-        "Map of every place and link in the atlas",
-        data_url=relative("map/", "assets/atlas/atlas-map-data.json"),
-    )
+        if page.map_data:
+            build.map_data[pages.url_of(page.uri) + mapdata.FILE_NAME] = page.map_data
+    global_map = maps.map_block("map-global", "world", "Map of every place and link in the atlas",
+                                mapdata.FILE_NAME, relative("map/", maps.BASEMAP))
+    build.map_data["map/" + mapdata.FILE_NAME] = lambda data: data.world("map/")
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
     return files
 
 
 def _map_page(block: str) -> str:
     return (
-        "---\ntitle: Map\nrender_macros: false\n---\n# Map\n\n"
+        "---\ntitle: Map\nrender_macros: false\nhide: [navigation, toc]\n---\n# Map\n\n"
         "Every place and link in the atlas. Switch link types on and off, find a place, "
         "and move the slider to see the links signed up to a year.\n\n"
         "The same links as text: a table per [relationship type](types/index.md), the "
@@ -127,8 +131,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     assets = site_dir / "assets"
     maps.install_assets(assets, Path(config.config_file_path).parent)
-    spec = mapspecs.global_spec(atlas, lambda target: relative("map/", target))
-    (assets / "atlas" / "atlas-map-data.json").write_text(maps.spec_json(spec), encoding="utf-8")
+    for path, script in build.maps.scripts.items():
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_text(script, encoding="utf-8")
+    data = mapdata.MapData(atlas)
+    for path, make in build.map_data.items():
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_text(make(data), encoding="utf-8")
     exports.write_all(atlas, site_dir / "downloads")
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():

@@ -11,11 +11,11 @@ import re
 from html import unescape
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 from markupsafe import Markup, escape
 
-from . import figures, maps, mapspecs, search
+from . import figures, mapdata, maps, search
 from .atlas import Atlas, Link, link_order
 from .countries import countries
 from .model import PartialDate, SourceEntry
@@ -38,6 +38,12 @@ class GeneratedPage:
     in_nav: bool = False
     edit: Optional[str] = None  # the data file a contributor edits for this page
     search: Optional[dict] = None  # the page's one search entry (see macros.search)
+    map_data: Optional[Callable[[mapdata.MapData], str]] = None  # its map's GeoJSON, written beside it
+
+
+def map_html(view: "View", kind: str, map_id: str, label: str) -> Markup:
+    """A page's map: drawn from the map.geojson file beside the page (GeneratedPage.map_data)."""
+    return maps.map_block(map_id, kind, label, mapdata.FILE_NAME, view.url(maps.BASEMAP))
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ class View:
     def type_link(self, tid: str) -> Markup:
         term = self.atlas.term("relationship_types", tid)
         return Markup(
-            f'<a href="{escape(self.url(type_url(tid)))}" class="atlas-type" style="--atlas-type:{term.color}">'
+            f'<a href="{escape(self.url(type_url(tid)))}" class="atlas-type" style="--atlas-type:{self.atlas.type_color(tid)}">'
             f"{escape(term.label)}</a>"
         )
 
@@ -182,12 +188,13 @@ _H2 = re.compile(r'<h2 id="[^"]*">([^<]*)<a class="headerlink"')
 
 
 def generated(uri: str, title: str, html: str, in_nav: bool = False, edit: Optional[str] = None,
-              search_title: Optional[str] = None, search_text: str = "") -> GeneratedPage:
+              search_title: Optional[str] = None, search_text: str = "",
+              map_data: Optional[Callable[[mapdata.MapData], str]] = None) -> GeneratedPage:
     headings = [unescape(text) for text in _H2.findall(html)]  # constant template text, never data
     # The theme's indexer skips generated pages; each has one compact entry instead.
     skeleton = _front_matter(title, search={"exclude": True}) + "".join(f"\n## {h}\n" for h in headings)
     entry = search.entry(url_of(uri), search_title or title, search_text or " · ".join(headings))
-    return GeneratedPage(uri, skeleton, html, in_nav, edit, entry)
+    return GeneratedPage(uri, skeleton, html, in_nav, edit, entry, map_data)
 
 
 def url_of(uri: str) -> str:
@@ -283,12 +290,13 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         programs=programs,
         reported=reported,
         events_about=events_about,
-        map_html=maps.map_block(f"map-{pid}", mapspecs.place_spec(atlas, pid, view.url), f"Map of the links of {place.name}"),
+        map_html=map_html(view, "place", f"map-{pid}", f"Map of the links of {place.name}"),
         kind_label=view.label("place_kinds", place.kind),
         file=atlas.files[("cities", pid)],
     )
     return generated(uri, place.name, body, False, atlas.files[("cities", pid)],
-                     search.place_title(atlas, pid), search.place_text(atlas, pid))
+                     search.place_title(atlas, pid), search.place_text(atlas, pid),
+                     lambda data: data.place(pid, here))
 
 
 def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
@@ -300,22 +308,25 @@ def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
     body = render(
         "network.html", atlas=atlas, v=view, nid=nid, network=network, members=members, events=events,
         file=atlas.files[("networks", nid)],
-        map_html=maps.map_block(f"map-{nid}", mapspecs.group_spec(atlas, [pid for pid, _ in members], view.url), f"Map of the members of {network.name}") if members else "",
+        map_html=map_html(view, "group", f"map-{nid}", f"Map of the members of {network.name}") if members else "",
     )
     return generated(f"networks/{nid}.md", network.name, body, False, atlas.files[("networks", nid)],
-                     f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary))
+                     f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary),
+                     (lambda data: data.group(here, [pid for pid, _ in members])) if members else None)
 
 
 def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
     program = atlas.programs[gid]
-    view = View(atlas, program_url(gid), site)
+    here = program_url(gid)
+    view = View(atlas, here, site)
     places = [program.lead] + [p.place for p in program.participants]
     body = render(
         "program.html", atlas=atlas, v=view, gid=gid, program=program, file=atlas.files[("programs", gid)],
-        map_html=maps.map_block(f"map-{gid}", mapspecs.group_spec(atlas, places, view.url, focus=program.lead), f"Map of the places in {program.name}"),
+        map_html=map_html(view, "group", f"map-{gid}", f"Map of the places in {program.name}"),
     )
     return generated(f"programs/{gid}.md", program.name, body, False, atlas.files[("programs", gid)],
-                     f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary))
+                     f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary),
+                     lambda data: data.group(here, places, focus=program.lead))
 
 
 def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
@@ -326,7 +337,8 @@ def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
 
 
 def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
-    view = View(atlas, country_url(code), site, rows)
+    here = country_url(code)
+    view = View(atlas, here, site, rows)
     inside = set(pids)
     unique = {(link.owner, link.index): link for pid in pids for link in atlas.links_of(pid)}
     links = sorted(unique.values(), key=link_order)
@@ -338,10 +350,11 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
     body = render(
         "country.html", atlas=atlas, v=view, code=code, country=countries()[code], pids=pids, links=links,
         abroad=sorted(abroad.items(), key=lambda kv: (-kv[1], kv[0])),
-        map_html=maps.map_block(f"map-{code.lower()}", mapspecs.group_spec(atlas, pids, view.url, links=links), f"Map of the places in {countries()[code].name} and their links"),
+        map_html=map_html(view, "group", f"map-{code.lower()}", f"Map of the places in {countries()[code].name} and their links"),
     )
     names = ", ".join(atlas.places[pid].name for pid in pids)
-    return generated(f"countries/{code.lower()}.md", countries()[code].name, body, search_text=f"Places: {names}")
+    return generated(f"countries/{code.lower()}.md", countries()[code].name, body, search_text=f"Places: {names}",
+                     map_data=lambda data: data.group(here, pids, links))
 
 
 def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
@@ -368,7 +381,7 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
     by_country = _places_by_country(atlas)
     rows = [(pid, place, figs[pid]) for pid, place in atlas.iter_places()]
     dated = [link for link in atlas.links_by_date if link.signed]
-    type_legend = [(t.id, t.label, t.color or "#777777") for t in atlas.vocabulary.relationship_types]
+    type_legend = [(t.id, t.label, atlas.type_color(t.id)) for t in atlas.vocabulary.relationship_types]
     decades, by_type = figures.per_decade(dated, lambda link: link.rel.type)
     _, by_region = figures.per_decade(dated, lambda link: figures.region_of(atlas.places[link.partner].country))
     years: dict[int, list[Link]] = defaultdict(list)

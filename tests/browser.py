@@ -112,6 +112,34 @@ class Visit:
     def map(self, map_id: str, expression: str) -> object:
         return self.page.evaluate(f"(() => {{ const m = window.atlasMaps[{json.dumps(map_id)}]; return {expression}; }})()")
 
+    def place_position(self, map_id: str, pid: str) -> dict:
+        """Where the place is drawn on the page, in CSS pixels."""
+        return self.map(map_id, f"""(() => {{
+            const layer = m.points.getLayers().find(l => l.feature.id === {json.dumps(pid)});
+            const p = m.map.latLngToContainerPoint(layer.getLatLng()), box = m.element.getBoundingClientRect();
+            return {{x: box.left + p.x, y: box.top + p.y}}; }})()""")
+
+    def hover(self, position: dict) -> None:
+        """Bring the pointer to a point from just beside it: a map's canvas finds what is under a moving pointer."""
+        self.page.mouse.move(position["x"] - 4, position["y"] - 4)
+        self.page.wait_for_timeout(50)
+        self.page.mouse.move(position["x"], position["y"], steps=4)
+
+    def hover_place(self, map_id: str, pid: str) -> None:
+        self.hover(self.place_position(map_id, pid))
+
+    def click_place(self, map_id: str, pid: str) -> None:
+        position = self.place_position(map_id, pid)
+        self.page.mouse.click(position["x"], position["y"])
+
+    def arc_point(self, map_id: str, j: int, at: float = 0.5) -> dict:
+        """A point of the j-th arc of the map, in CSS pixels."""
+        return self.map(map_id, f"""(() => {{
+            const points = m.arcs[{j}].layer.getLatLngs().flat();
+            const p = m.map.latLngToContainerPoint(points[Math.floor((points.length - 1) * {at})]);
+            const box = m.element.getBoundingClientRect();
+            return {{x: box.left + p.x, y: box.top + p.y}}; }})()""")
+
     def check_clean(self) -> None:
         assert self.errors == []
         assert self.foreign == []

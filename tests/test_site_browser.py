@@ -76,8 +76,12 @@ def test_taipei_map_after_instant_navigation_and_back(visit: Visit, atlas) -> No
     assert page.evaluate("window.__sameDocument") is True  # no full reload: instant navigation
     links = atlas.links_of("taipei")
     partners = {link.other("taipei") for link in links}
-    assert visit.map("map-taipei", "m.markers") == 1 + len(partners)
-    assert visit.map("map-taipei", "m.arcs") == len(links)
+    assert visit.map("map-taipei", "m.points.getLayers().length") == 1 + len(partners)
+    assert visit.map("map-taipei", "m.arcs.length") == len(links)
+    # Taipei - Houston crosses the Pacific, on Taipei's side of the antimeridian.
+    houston = visit.map("map-taipei", "m.arcs.find(a => a.layer.feature.properties.to === 'houston').layer.getLatLngs().flat().map(p => p.lng)")
+    assert houston[0] == pytest.approx(121.53) and houston[-1] == pytest.approx(264.64)
+    assert all(abs(b - a) < 10 for a, b in zip(houston, houston[1:]))
     page.go_back()
     page.wait_for_url(re.compile(r".*/cities/(#.*)?$"))
     page.go_forward()
@@ -87,20 +91,17 @@ def test_taipei_map_after_instant_navigation_and_back(visit: Visit, atlas) -> No
     assert page.evaluate("window.__sameDocument") is True
 
 
-def test_popup_link_leads_to_the_partner_page(visit: Visit, atlas) -> None:
+def test_popup_link_leads_to_the_partner_page(visit: Visit) -> None:
     page = visit.page
     page.goto(visit.base + "cities/taipei/")
     visit.wait_map("map-taipei")
-    partners = sorted({link.other("taipei") for link in atlas.links_of("taipei")})
-    index = 1 + partners.index("houston")
     page.locator("#map-taipei").scroll_into_view_if_needed()
     # Houston sits close to other US partners at the fitted zoom: zoom in on it, then click it.
-    visit.map("map-taipei", f"""(() => {{
-        const p = m.pointPosition({index}), box = m.element.getBoundingClientRect();
-        m.map.setView(m.map.containerPointToLatLng([p.x - box.left, p.y - box.top]), 8, {{animate: false}});
-        return true; }})()""")
-    position = visit.map("map-taipei", f"m.pointPosition({index})")
-    page.mouse.click(position["x"], position["y"])
+    visit.map("map-taipei", """(() => {
+        const houston = m.points.getLayers().find(l => l.feature.id === 'houston');
+        m.map.setView(houston.getLatLng(), 8, {animate: false});
+        return true; })()""")
+    visit.click_place("map-taipei", "houston")
     link = page.locator("#map-taipei .leaflet-popup-content a").first
     link.wait_for()
     assert "Houston" in page.locator("#map-taipei .leaflet-popup-content").inner_text()
@@ -113,17 +114,26 @@ def test_global_map_layers_and_time_control(visit: Visit, atlas) -> None:
     page = visit.page
     page.goto(visit.base + "map/")
     visit.wait_map("map-global")
-    assert visit.map("map-global", "m.markers") == len(atlas.places)
+    assert visit.map("map-global", "m.points.getLayers().length") == len(atlas.places)
     total = len(atlas.links)
     assert visit.map("map-global", "m.visibleArcs()") == total
+    # The whole width of the page, not the text column.
+    width = visit.map("map-global", "m.element.getBoundingClientRect().width")
+    assert width > 0.9 * page.viewport_size["width"]
+    page.locator("#map-global .atlas-years-undated input").uncheck()
+    page.locator("#map-global-year").fill("1990")
     before_1990 = sum(1 for l in atlas.links if l.signed and l.signed.year <= 1990)
-    visit.map("map-global", "m.setTimeline(1990, false)")
-    assert visit.map("map-global", "m.visibleArcs()") == before_1990
-    visit.map("map-global", "m.setTimeline(2100, true)")
+    page.wait_for_function(f"window.atlasMaps['map-global'].visibleArcs() === {before_1990}")
+    assert page.locator("#map-global .atlas-years-label").inner_text() == "Links signed up to: 1990"
+    page.locator("#map-global .atlas-years-undated input").check()
+    page.locator("#map-global-year").fill(page.locator("#map-global-year").get_attribute("max"))
+    page.wait_for_function(f"window.atlasMaps['map-global'].visibleArcs() === {total}")
     sister = sum(1 for l in atlas.links if l.rel.type == "sister")
     page.locator("#map-global .leaflet-control-layers").hover()
     page.locator("#map-global .leaflet-control-layers-overlays label", has_text="Sister city").locator("input").uncheck()
     assert visit.map("map-global", "m.visibleArcs()") == total - sister
+    # The data is a file of its own (cached, and a download).
+    assert any(u.endswith("/map/map.geojson") for u in visit.requests)
 
 
 def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
@@ -163,12 +173,21 @@ def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, da
         for path, map_id in [("cities/evil/", "map-evil"), ("cities/houston/", "map-houston"), ("map/", "map-global")]:
             visit.page.goto(url + path)
             visit.wait_map(map_id)
-            for i in range(visit.map(map_id, "m.markers")):
-                visit.map(map_id, f"(m.openPoint({i}), true)")
+            # Every popup of the map, as built for a reader: the name as text.
+            texts = visit.map(map_id, "m.points.getLayers().map(l => l.getPopup()._content(l).textContent)")
+            assert any(evil in text for text in texts)
+        visit.page.goto(url + "map/")
+        visit.wait_map("map-global")
+        visit.page.fill("#map-global-search", evil)
+        visit.page.press("#map-global-search", "Enter")
+        assert evil in visit.page.locator("#map-global .leaflet-popup-content").inner_text()
         visit.page.goto(url + "cities/evil/")
         visit.wait_map("map-evil")
         assert visit.page.locator("h1").first.inner_text().startswith(evil)
-        visit.map("map-evil", "(m.openPoint(0), true)")
+        visit.page.locator("#map-evil").scroll_into_view_if_needed()
+        visit.hover_place("map-evil", "evil")
+        assert visit.page.locator("#map-evil .leaflet-tooltip").inner_text() == evil
+        visit.click_place("map-evil", "evil")
         assert evil in visit.page.locator("#map-evil .leaflet-popup-content").inner_text()
         visit.check_clean()
         visit.close()
