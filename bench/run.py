@@ -116,7 +116,7 @@ def bench(n: int) -> dict:
     row["page_kib_median"] = statistics.median(sizes)
     row["page_kib_max"] = max(sizes)
     row["links"] = sum(1 for _ in open(atlas_site / "downloads" / "links.csv")) - 1
-    row["map_data_kib"] = kib(atlas_site / "assets" / "atlas" / "atlas-map-data.json")
+    row["map_data_kib"] = kib(atlas_site / "map" / "map.geojson")
     row["site_mib"] = sum(p.stat().st_size for p in atlas_site.rglob("*") if p.is_file()) / 2**20
     return row
 
@@ -132,7 +132,7 @@ def map_ready(n: int, recorded: int) -> dict:
     env = dict(ENV, ATLAS_DATA=str(data), ATLAS_SITE_URL=f"http://127.0.0.1:{port}/")
     timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], env)
     row = {"places": n, "links": sum(1 for _ in open(site / "downloads" / "links.csv")) - 1,
-           "data_kib": kib(site / "assets" / "atlas" / "atlas-map-data.json"),
+           "data_kib": kib(site / "map" / "map.geojson"),
            "page_kib": kib(site / "map" / "index.html")}
     with serve(site, port) as base, chromium() as browser:
         times = []

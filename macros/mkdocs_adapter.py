@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -41,6 +42,7 @@ class _Build:
     search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
     maps: Optional[maps.MapAssets] = None  # the Folium map of each kind, rendered once per build
     map_data: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson -> how to make it
+    writer: Optional[int] = None  # the process writing maps and downloads during the build
 
 
 build = _Build()
@@ -98,6 +100,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                                 mapdata.FILE_NAME, relative("map/", maps.BASEMAP))
     build.map_data["map/" + mapdata.FILE_NAME] = lambda data: data.world("map/")
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
+    build.writer = start_writing_files(config)
     return files
 
 
@@ -124,21 +127,46 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     return context
 
 
+def write_files(config: MkDocsConfig) -> None:
+    """What the build writes besides pages: the maps' scripts, assets and data, and the downloads."""
+    atlas = build.atlas
+    assert atlas is not None and build.maps is not None
+    site_dir = Path(config.site_dir)
+    maps.install_assets(site_dir / "assets", Path(config.config_file_path).parent)
+    data = mapdata.MapData(atlas)
+    texts = {path: make(data) for path, make in build.map_data.items()}
+    for path, text in {**build.maps.scripts, **texts}.items():
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_text(text, encoding="utf-8")
+    exports.write_all(atlas, site_dir / "downloads")
+
+
+def start_writing_files(config: MkDocsConfig) -> Optional[int]:
+    """Write the files in a forked process while the engine renders pages (the site folder is
+    clean by now); returns its pid. `mkdocs serve` has threads, where forking is unsafe: None."""
+    if threading.active_count() > 1 or not hasattr(os, "fork"):
+        return None
+    pid = os.fork()
+    if pid == 0:  # the child: write, and leave without running the parent's exit handlers
+        code = 1
+        try:
+            write_files(config)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
 @event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
-    atlas = build.atlas
-    assert atlas is not None
     site_dir = Path(config.site_dir)
-    assets = site_dir / "assets"
-    maps.install_assets(assets, Path(config.config_file_path).parent)
-    for path, script in build.maps.scripts.items():
-        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
-        (site_dir / path).write_text(script, encoding="utf-8")
-    data = mapdata.MapData(atlas)
-    for path, make in build.map_data.items():
-        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
-        (site_dir / path).write_text(make(data), encoding="utf-8")
-    exports.write_all(atlas, site_dir / "downloads")
+    if build.writer is None:
+        write_files(config)
+    else:
+        _, status = os.waitpid(build.writer, 0)
+        build.writer = None
+        if status != 0:
+            raise PluginError("writing the maps and downloads failed (see the error above)")
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))
