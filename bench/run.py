@@ -8,7 +8,7 @@ per place holding the same facts and links (pages out of the navigation in both)
 Each build runs BENCH_REPEAT times (default 3), atlas and plain alternating, and
 the fastest of each counts: this machine's speed varies from run to run. It prints a table: wall times, their
 ratio, the ratio of CPU seconds, peak memory, place-page sizes and the
-size of the global map's data file. Figures, not pass/fail: read them.
+size of a place page's map data and of the global map's data file. Figures, not pass/fail: read them.
 """
 
 from __future__ import annotations
@@ -115,6 +115,8 @@ def bench(n: int) -> dict:
     sizes = [kib(p) for p in (atlas_site / "cities").glob("*/index.html")]
     row["page_kib_median"] = statistics.median(sizes)
     row["page_kib_max"] = max(sizes)
+    # A place page's map: its data file beside it (the kind's script is shared and cached).
+    row["map_kib_median"] = statistics.median(kib(p) for p in (atlas_site / "cities").glob("*/map.geojson"))
     row["links"] = sum(1 for _ in open(atlas_site / "downloads" / "links.csv")) - 1
     row["map_data_kib"] = kib(atlas_site / "map" / "map.geojson")
     row["site_mib"] = sum(p.stat().st_size for p in atlas_site.rglob("*") if p.is_file()) / 2**20
@@ -154,7 +156,7 @@ def main() -> None:
         write_plain_site(Path(sys.argv[2]), Path(sys.argv[3]))
         return
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
-    cols = ["places", "links", "check_s", "atlas_s", "plain_s", "ratio", "cpu_ratio", "atlas_mib", "plain_mib", "page_kib_median", "page_kib_max", "map_data_kib", "site_mib"]
+    cols = ["places", "links", "check_s", "atlas_s", "plain_s", "ratio", "cpu_ratio", "atlas_mib", "plain_mib", "page_kib_median", "page_kib_max", "map_kib_median", "map_data_kib", "site_mib"]
     print(" | ".join(cols))
     for n in sizes:
         row = bench(n)

@@ -106,36 +106,108 @@ class AtlasMap(folium.Map):
 
 
 class _Control(MacroElement):
-    """A control the adapter builds once the map has its data: ``atlasMap.<function>(map, options)``."""
+    """A Leaflet control built once the map has its data; ``script`` is the body of
+    ``function (entry, box)`` (``entry``: the drawn map, see atlas-maps.js; ``box``: the
+    control's element). Every text from the data goes in as text (``atlasMap.node``)."""
 
+    css_class = ""
+    script = ""
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            atlasMap.{{ this.function }}({{ this._parent.get_name() }}, {{ this.options|tojson }});
+            atlasMap.control({{ this._parent.get_name() }}, {{ this.position|tojson }}, {{ this.css_class|tojson }},
+                function (entry, box, options) { {{- this.script }} }, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, function: str, **options):
+    def __init__(self, position: str, **options):
         super().__init__()
-        self._name = function
-        self.function = function
-        self.options = options
+        self._name = type(self).__name__
+        self.position, self.options = position, options
 
 
-def legend(types: list[dict]) -> MacroElement:
+class Legend(_Control):
     """The link types the map shows, with their colours, in a box that folds away."""
-    return _Control("legend", position="bottomleft", types=types)
+
+    css_class = "atlas-legend"
+    script = """
+        var types = options.types.filter(function (t) { return entry.types.indexOf(t.id) >= 0; });
+        if (!types.length) return false;
+        var toggle = atlasMap.node(box, "button", "atlas-legend-title", "Legend");
+        var list = atlasMap.node(box, "ul", "atlas-legend-list");
+        types.forEach(function (t) { atlasMap.swatch(atlasMap.node(list, "li"), t.color, t.label); });
+        if (entry.arcs.some(function (arc) { return arc.layer.feature.properties.status !== "active"; }))
+            atlasMap.swatch(atlasMap.node(list, "li", "atlas-legend-dashed"), "", "Dashed: ended, suspended or disputed");
+        function show(open) { list.hidden = !open; toggle.setAttribute("aria-expanded", String(open)); }
+        toggle.type = "button";
+        toggle.addEventListener("click", function () { show(list.hidden); });
+        show(entry.element.clientWidth >= 600);  // small maps start folded
+    """
+
+    def __init__(self, types: list[dict]):
+        super().__init__("bottomleft", types=types)
 
 
-def year_control() -> MacroElement:
+class YearControl(_Control):
     """"Links signed up to YEAR", with undated links on or off."""
-    return _Control("yearControl", position="bottomright")
+
+    css_class = "atlas-years"
+    script = """
+        var years = entry.arcs.map(function (arc) { return arc.year; }).filter(function (y) { return y !== null; });
+        if (!years.length) return false;
+        var label = atlasMap.node(box, "label", "atlas-years-label", "Links signed up to: ");
+        var output = atlasMap.node(label, "output", "atlas-years-year", Math.max.apply(null, years));
+        var range = atlasMap.node(box, "input", "atlas-years-range");
+        var undatedLabel = atlasMap.node(box, "label", "atlas-years-undated");
+        var undated = atlasMap.node(undatedLabel, "input");
+        undatedLabel.appendChild(document.createTextNode(" include undated"));
+        range.type = "range";
+        range.id = label.htmlFor = entry.id + "-year";
+        range.min = Math.min.apply(null, years);
+        range.max = range.value = output.textContent;
+        undated.type = "checkbox";
+        undated.checked = true;
+        function update() {
+            output.textContent = range.value;
+            entry.filter(parseInt(range.value, 10), undated.checked);
+        }
+        range.addEventListener("input", update);
+        undated.addEventListener("change", update);
+    """
+
+    def __init__(self):
+        super().__init__("bottomright")
 
 
-def find_place() -> MacroElement:
-    """A "Find a place" box: the names go into a datalist as text (Folium's Search puts them in as HTML)."""
-    return _Control("findPlace", position="topright")
+class FindPlace(_Control):
+    """A "Find a place" box: names go into a datalist as text (Folium's Search puts them in as HTML)."""
+
+    css_class = "atlas-search"
+    script = """
+        var places = entry.points.getLayers(), done = null;
+        var names = places.map(function (l) { return l.feature.properties.name + " (" + l.feature.properties.country + ")"; });
+        var label = atlasMap.node(box, "label", "atlas-visually-hidden", "Find a place");
+        var input = atlasMap.node(box, "input", "atlas-search-input");
+        var list = atlasMap.node(box, "datalist");
+        input.type = "search";
+        input.placeholder = "Find a place";
+        input.id = label.htmlFor = entry.id + "-search";
+        list.id = entry.id + "-places";
+        input.setAttribute("list", list.id);
+        names.slice().sort().forEach(function (name) { atlasMap.node(list, "option").value = name; });
+        function go() {
+            var wanted = input.value.trim().toLowerCase();
+            var i = names.findIndex(function (n) { n = n.toLowerCase(); return n === wanted || n.indexOf(wanted + " (") === 0; });
+            if (wanted !== done && i >= 0) entry.open(places[i]);
+            done = wanted;  // Enter, then change: one search
+        }
+        input.addEventListener("change", go);  // a choice from the list
+        input.addEventListener("keydown", function (event) { if (event.key === "Enter") go(); });
+    """
+
+    def __init__(self):
+        super().__init__("topright")
 
 
 class AtlasData(MacroElement):
@@ -221,7 +293,7 @@ def _atlas_map(types: list[dict], weight: float, clustered: bool, controls: tupl
     cluster = _cluster(m) if clustered else None
     points = _points(cluster or m, MEMBER_STYLE if clustered else PLACE_STYLE)
     control = folium.LayerControl(collapsed=True).add_to(m)
-    legend(types).add_to(m)
+    Legend(types).add_to(m)
     for element in controls:
         element.add_to(m)
     _served(plugins.Fullscreen(title="Full screen", title_cancel="Exit full screen"), FULLSCREEN).add_to(m)
@@ -241,7 +313,7 @@ def group_map(types: list[dict]) -> folium.Map:
 
 def world_map(types: list[dict]) -> folium.Map:
     """Every place (clustered) and link, a layer per type, a place finder and a year control."""
-    return _atlas_map(types, weight=1, clustered=True, controls=(find_place(), year_control()), fit=False)
+    return _atlas_map(types, weight=1, clustered=True, controls=(FindPlace(), YearControl()), fit=False)
 
 
 BUILDERS = {"place": place_map, "group": group_map, "world": world_map}

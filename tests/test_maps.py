@@ -136,9 +136,9 @@ def test_kinds_are_folium_scripts_in_a_function(assets):
         name = re.search(r"var (map_\d+) = L.map\(element,", script).group(1)
         assert script.rstrip().endswith(f"return {name};\n}};")
         assert "L.control.layers(" in script and "L.control.fullscreen(" in script
-        assert f"atlasMap.load(element, {name}" in script and f"atlasMap.legend({name}" in script
+        assert f"atlasMap.load(element, {name}" in script and f'atlasMap.control({name}, "bottomleft", "atlas-legend"' in script
     world = assets.scripts["assets/atlas/maps/world.js"]
-    assert "L.markerClusterGroup(" in world and "atlasMap.yearControl(" in world and "atlasMap.findPlace(" in world
+    assert "L.markerClusterGroup(" in world and '"atlas-years"' in world and '"atlas-search"' in world
 
 
 def test_kinds_keep_folium_page_parts_out(assets):
