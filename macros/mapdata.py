@@ -1,6 +1,6 @@
 """The data of each map: a GeoJSON FeatureCollection of places and links.
 
-Every map loads its data from a ``map.geojson`` file beside its page (the same file is a
+Every map loads its data from a ``map.geojson`` file beside its page (``mapsite.DATA_FILE``) (the same file is a
 download): the places as Point features, the links as great-circle arcs. Pure Python and
 numpy: no Folium, no MkDocs.
 
@@ -31,8 +31,6 @@ import numpy as np
 from .atlas import Atlas, Link
 from .countries import countries
 from .render import relative, safe_url
-
-FILE_NAME = "map.geojson"  # beside the page whose map it is
 
 #: Segments of a link's arc: smooth on place and group maps, coarse on the world map.
 FINE, COARSE = 32, 12
@@ -77,7 +75,7 @@ def _cut(line: list[list[float]]) -> list[list[list[float]]]:
     return parts
 
 
-def _geometry(line: list[list[float]]) -> dict:
+def line_geometry(line: list[list[float]]) -> dict:
     parts = _cut(line)
     if len(parts) == 1:
         return {"type": "LineString", "coordinates": parts[0]}
@@ -137,7 +135,7 @@ class MapData:
                 "status": link.status,
                 "stroke": self.atlas.type_color(link.rel.type),
             }
-            feature = {"type": "Feature", "geometry": _geometry(self._arc(link, segments)), "properties": properties}
+            feature = {"type": "Feature", "geometry": line_geometry(self._arc(link, segments)), "properties": properties}
             self._lines[key] = _text(feature)
         return self._lines[key]
 

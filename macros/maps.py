@@ -5,8 +5,8 @@ one Folium map, rendered once per build into a script, ``assets/atlas/maps/<kind
 that defines ``atlasMapKinds[kind] = function (element) {...}``: Folium's script, in a
 function so that it can run once per map element, in any page, again after Material's
 instant navigation (in the global scope Folium's ``let`` declarations clash). A page
-carries only ``map_block``: an element naming its kind and its data, a ``map.geojson``
-file beside the page (``macros.mapdata``). Our adapter, ``overrides/assets/atlas/
+carries only ``mapsite.map_block``: an element naming its kind and its data, a
+``map.geojson`` file beside the page (``macros.mapdata``). Our adapter, ``overrides/assets/atlas/
 atlas-maps.js``, runs the kind function for each element; the ``AtlasData`` element of
 the map fetches the data and adds it to Folium's layers.
 
@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import shutil
 import subprocess
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 from typing import Iterator, Optional
@@ -31,32 +29,14 @@ from typing import Iterator, Optional
 import folium
 import numpy as np
 import xyzservices
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from branca.element import Element, MacroElement
 from folium import plugins
 from folium.template import Template
 from folium.utilities import JsCode
-from markupsafe import Markup
 
-__all__ = ["KINDS", "BASEMAP", "MapAssets", "map_assets", "map_block", "install_assets", "AssetsMissingError"]
+from .mapsite import BASEMAP, CLUSTER, FULLSCREEN, KINDS, LEAFLET, kind_script
 
-KINDS = ("place", "group", "world")
-VENDOR = "assets/vendor"
-BASEMAP = f"{VENDOR}/basemap/countries.geojson"
-_OWN_CSS = "assets/atlas/atlas-map.css"
-_ADAPTER = "assets/atlas/atlas-maps.js"
-_MAP_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-
-# Folium's (name, URL) asset lists, pointed at the copies the site serves (install_assets).
-LEAFLET = {"js": [("leaflet", f"{VENDOR}/leaflet/leaflet.js")], "css": [("leaflet_css", f"{VENDOR}/leaflet/leaflet.css")]}
-CLUSTER = {
-    "js": [("markerclusterjs", f"{VENDOR}/leaflet.markercluster/leaflet.markercluster.js")],
-    "css": [("markerclustercss", f"{VENDOR}/leaflet.markercluster/MarkerCluster.css"),
-            ("markerclusterdefaultcss", f"{VENDOR}/leaflet.markercluster/MarkerCluster.Default.css")],
-}
-FULLSCREEN = {
-    "js": [("Control.Fullscreen.js", f"{VENDOR}/leaflet.fullscreen/Control.FullScreen.js")],
-    "css": [("Control.FullScreen.css", f"{VENDOR}/leaflet.fullscreen/Control.FullScreen.css")],
-}
+__all__ = ["kind_scripts", "install_assets", "AssetsMissingError", "place_map", "group_map", "world_map"]
 
 
 def _served(element: folium.elements.JSCSSMixin, assets: dict) -> folium.elements.JSCSSMixin:
@@ -323,15 +303,6 @@ BUILDERS = {"place": place_map, "group": group_map, "world": world_map}
 # Scripts, page head and page block
 
 
-@dataclass(frozen=True)
-class MapAssets:
-    """What the maps add to the site: a script per kind, and what every page's <head> loads."""
-
-    scripts: dict[str, str]  # site path (assets/atlas/maps/<kind>.js) -> the kind's script
-    css: list[str]  # site-root relative, in order
-    js: list[str]
-
-
 def _kind_script(kind: str, m: folium.Map) -> str:
     """Folium's script of the map, in a function drawing it into the element it is given."""
     return (
@@ -342,48 +313,17 @@ def _kind_script(kind: str, m: folium.Map) -> str:
     )
 
 
-def map_assets(types: list[dict]) -> MapAssets:
-    """Render each kind of map once, with ``types`` (``{"id", "label", "color"}``, legend order).
-
-    The <head> lists are the links Folium's elements ask for, then ours: Leaflet must be
-    in <head> on every page, because instant navigation never loads new <head> scripts.
-    """
-    scripts: dict[str, str] = {}
-    css: list[str] = []
-    js: list[str] = []
-    for kind, build in BUILDERS.items():
-        with _numbered_ids():
-            m = build(types)
-        m.get_root().render()
-        scripts[f"assets/atlas/maps/{kind}.js"] = _kind_script(kind, m)
-        for link in m.get_root().header._children.values():
-            target = js if isinstance(link, JavascriptLink) else css if isinstance(link, CssLink) else None
-            if target is not None and link.url not in target:
-                target.append(link.url)
-    return MapAssets(scripts, css + [_OWN_CSS], js + list(scripts) + [_ADAPTER])
+def rendered(kind: str, types: list[dict]) -> folium.Map:
+    """The Folium map of a kind, rendered, with ``types`` (``{"id", "label", "color"}``, legend order)."""
+    with _numbered_ids():
+        m = BUILDERS[kind](types)
+    m.get_root().render()
+    return m
 
 
-def map_block(map_id: str, kind: str, label: str, data_url: str, basemap_url: str) -> Markup:
-    """The HTML of one map in a page (one block, no blank line), as ``Markup`` for templates.
-
-    ``data_url`` is the map's GeoJSON (``mapdata``), ``basemap_url`` the country outlines,
-    both relative to the page. ``label`` names the map for screen readers. No
-    ``<script>``: instant navigation re-creates scripts and would run JSON as code.
-    """
-    if not _MAP_ID_RE.match(map_id or ""):
-        raise ValueError(f"map id {map_id!r}: use a letter then letters, digits, '-' or '_'")
-    if kind not in KINDS:
-        raise ValueError(f"map kind {kind!r}: one of {KINDS}")
-    esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
-    return Markup(
-        # data-search-exclude: Material's search leaves out "Skip map".
-        f'<figure class="atlas-map-figure atlas-map-figure--{kind}" id="{esc(map_id)}-figure" data-search-exclude>\n'
-        f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">Skip map</a>\n'
-        f'<div class="atlas-map" id="{esc(map_id)}" role="region" aria-label="{esc(label)}" tabindex="0" '
-        f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(basemap_url)}"></div>\n'
-        f'<span class="atlas-map-end" id="{esc(map_id)}-end" tabindex="-1"></span>\n'
-        "</figure>"
-    )
+def kind_scripts(types: list[dict]) -> dict[str, str]:
+    """Each kind's script by its site path (``mapsite.kind_script``), rendered once per build."""
+    return {kind_script(kind): _kind_script(kind, rendered(kind, types)) for kind in KINDS}
 
 
 # ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import exports, mapdata, maps, pages
+from . import exports, mapsite, pages
 from .atlas import Atlas
 from .render import relative
 from .validate import load
@@ -40,7 +40,6 @@ class _Build:
     edits: dict[str, str] = field(default_factory=dict)  # generated page -> the data file to edit
     html: dict[str, str] = field(default_factory=dict)  # generated page source path -> its finished content
     search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
-    maps: Optional[maps.MapAssets] = None  # the Folium map of each kind, rendered once per build
     map_data: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson -> how to make it
     writer: Optional[int] = None  # the process writing maps and downloads during the build
 
@@ -74,12 +73,9 @@ def load_for(config: MkDocsConfig) -> Atlas:
 @event_priority(100)  # before mkdocs-macros calls define_env
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # sitemap.xml dates: same data, same bytes
-    atlas = load_for(config)
-    build.maps = maps.map_assets([
-        {"id": t.id, "label": t.label, "color": atlas.type_color(t.id)} for t in atlas.vocabulary.relationship_types
-    ])
-    config.extra["atlas_head_css"] = build.maps.css
-    config.extra["atlas_head_js"] = build.maps.js
+    load_for(config)
+    config.extra["atlas_head_css"] = mapsite.HEAD_CSS
+    config.extra["atlas_head_js"] = mapsite.HEAD_JS
     return config
 
 
@@ -95,10 +91,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if page.edit:
             build.edits[page.uri] = page.edit
         if page.map_data:
-            build.map_data[pages.url_of(page.uri) + mapdata.FILE_NAME] = page.map_data
-    global_map = maps.map_block("map-global", "world", "Map of every place and link in the atlas",
-                                mapdata.FILE_NAME, relative("map/", maps.BASEMAP))
-    build.map_data["map/" + mapdata.FILE_NAME] = lambda data: data.world("map/")
+            build.map_data[pages.url_of(page.uri) + mapsite.DATA_FILE] = page.map_data
+    global_map = mapsite.map_block("map-global", "world", "Map of every place and link in the atlas",
+                                   mapsite.DATA_FILE, relative("map/", mapsite.BASEMAP))
+    build.map_data["map/" + mapsite.DATA_FILE] = lambda data: data.world("map/")
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
     build.writer = start_writing_files(config)
     return files
@@ -129,13 +125,16 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
 
 def write_files(config: MkDocsConfig) -> None:
     """What the build writes besides pages: the maps' scripts, assets and data, and the downloads."""
+    from . import mapdata, maps  # Folium and numpy: only in the process that writes these
+
     atlas = build.atlas
-    assert atlas is not None and build.maps is not None
+    assert atlas is not None
     site_dir = Path(config.site_dir)
     maps.install_assets(site_dir / "assets", Path(config.config_file_path).parent)
+    types = [{"id": t.id, "label": t.label, "color": atlas.type_color(t.id)} for t in atlas.vocabulary.relationship_types]
     data = mapdata.MapData(atlas)
     texts = {path: make(data) for path, make in build.map_data.items()}
-    for path, text in {**build.maps.scripts, **texts}.items():
+    for path, text in {**maps.kind_scripts(types), **texts}.items():
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / path).write_text(text, encoding="utf-8")
     exports.write_all(atlas, site_dir / "downloads")

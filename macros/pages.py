@@ -11,15 +11,18 @@ import re
 from html import unescape
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from markupsafe import Markup, escape
 
-from . import figures, mapdata, maps, search
+from . import figures, mapsite, search
 from .atlas import Atlas, Link, link_order
 from .countries import countries
 from .model import PartialDate, SourceEntry
 from .render import relative, render
+
+if TYPE_CHECKING:  # numpy stays out of the main build process (see macros.mapsite)
+    from .mapdata import MapData
 
 SourceRef = Union[str, SourceEntry]
 
@@ -38,12 +41,12 @@ class GeneratedPage:
     in_nav: bool = False
     edit: Optional[str] = None  # the data file a contributor edits for this page
     search: Optional[dict] = None  # the page's one search entry (see macros.search)
-    map_data: Optional[Callable[[mapdata.MapData], str]] = None  # its map's GeoJSON, written beside it
+    map_data: Optional[Callable[["MapData"], str]] = None  # its map's GeoJSON, written beside it
 
 
 def map_html(view: "View", kind: str, map_id: str, label: str) -> Markup:
     """A page's map: drawn from the map.geojson file beside the page (GeneratedPage.map_data)."""
-    return maps.map_block(map_id, kind, label, mapdata.FILE_NAME, view.url(maps.BASEMAP))
+    return mapsite.map_block(map_id, kind, label, mapsite.DATA_FILE, view.url(mapsite.BASEMAP))
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ _H2 = re.compile(r'<h2 id="[^"]*">([^<]*)<a class="headerlink"')
 
 def generated(uri: str, title: str, html: str, in_nav: bool = False, edit: Optional[str] = None,
               search_title: Optional[str] = None, search_text: str = "",
-              map_data: Optional[Callable[[mapdata.MapData], str]] = None) -> GeneratedPage:
+              map_data: Optional[Callable[["MapData"], str]] = None) -> GeneratedPage:
     headings = [unescape(text) for text in _H2.findall(html)]  # constant template text, never data
     # The theme's indexer skips generated pages; each has one compact entry instead.
     skeleton = _front_matter(title, search={"exclude": True}) + "".join(f"\n## {h}\n" for h in headings)

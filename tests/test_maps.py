@@ -14,7 +14,8 @@ import pytest
 
 from macros import mapdata
 from macros.mapdata import MapData, arcs
-from macros.maps import BASEMAP, install_assets, map_assets, map_block
+from macros.maps import install_assets, kind_scripts, rendered
+from macros.mapsite import BASEMAP, HEAD_CSS, HEAD_JS, KINDS, map_block
 from macros.validate import load
 
 from .browser import Visit, chromium, needs_chromium, serve
@@ -44,7 +45,7 @@ def line(a: dict, b: dict, type_id: str, label: str, signed=None, status="active
     label_of = next(t["label"] for t in TYPES if t["id"] == type_id)
     properties = {"from": a["id"], "to": b["id"], "type": type_id, "type_label": label_of, "label": label,
                   "signed": signed, "year": int(signed[:4]) if signed else None, "status": status, "stroke": color}
-    return {"type": "Feature", "geometry": mapdata._geometry(arc), "properties": properties}
+    return {"type": "Feature", "geometry": mapdata.line_geometry(arc), "properties": properties}
 
 
 def place_data(undated: bool = False) -> dict:
@@ -124,49 +125,54 @@ def test_map_block_rejects_bad_ids_and_kinds(map_id, kind):
 
 
 @pytest.fixture(scope="module")
-def assets():
-    return map_assets(TYPES)
+def scripts():
+    return kind_scripts(TYPES)
 
 
-def test_kinds_are_folium_scripts_in_a_function(assets):
-    assert set(assets.scripts) == {f"assets/atlas/maps/{k}.js" for k in ("place", "group", "world")}
-    for path, script in assets.scripts.items():
+def test_kinds_are_folium_scripts_in_a_function(scripts):
+    assert set(scripts) == {f"assets/atlas/maps/{k}.js" for k in ("place", "group", "world")}
+    for path, script in scripts.items():
         kind = path.rsplit("/", 1)[1][:-3]
         assert script.startswith(f'window.atlasMapKinds = window.atlasMapKinds || {{}};\nwindow.atlasMapKinds["{kind}"] = function (element) {{')
         name = re.search(r"var (map_\d+) = L.map\(element,", script).group(1)
         assert script.rstrip().endswith(f"return {name};\n}};")
         assert "L.control.layers(" in script and "L.control.fullscreen(" in script
         assert f"atlasMap.load(element, {name}" in script and f'atlasMap.control({name}, "bottomleft", "atlas-legend"' in script
-    world = assets.scripts["assets/atlas/maps/world.js"]
+    world = scripts["assets/atlas/maps/world.js"]
     assert "L.markerClusterGroup(" in world and '"atlas-years"' in world and '"atlas-search"' in world
 
 
-def test_kinds_keep_folium_page_parts_out(assets):
-    for script in assets.scripts.values():
+def test_kinds_keep_folium_page_parts_out(scripts):
+    for script in scripts.values():
         for unwanted in ("<script", "<style", "html, body", "user-scalable", "Trust", "$(document)", "jQuery", "<meta"):
             assert unwanted not in script
 
 
-def test_kinds_are_the_same_on_every_build(assets):
-    assert map_assets(TYPES) == assets
-    assert not re.search(r"_[0-9a-f]{32}\b", "".join(assets.scripts.values()))  # no random ids
+def test_kinds_are_the_same_on_every_build(scripts):
+    assert kind_scripts(TYPES) == scripts
+    assert not re.search(r"_[0-9a-f]{32}\b", "".join(scripts.values()))  # no random ids
 
 
-def test_layer_names_are_escaped_and_data_stays_json(assets):
-    script = assets.scripts["assets/atlas/maps/place.js"]
+def test_layer_names_are_escaped_and_data_stays_json(scripts):
+    script = scripts["assets/atlas/maps/place.js"]
     # Leaflet's layer control reads overlay names as HTML: escaped once, as JSON.
     assert '"Co-op \\u0026lt;b\\u0026gt;bold\\u0026lt;/b\\u0026gt; \\u0026amp; \\u0026lt;img' in script
     # The legend gets the label as data (shown as text); nothing can end the script or run.
     assert "<img" not in script and "<b>" not in script and "</" not in script
 
 
-def test_every_asset_is_served_by_the_site(assets):
-    for url in assets.css + assets.js:
+def test_every_asset_is_served_by_the_site():
+    # The <head> of every page loads what Folium's elements ask for, from the site.
+    from branca.element import CssLink, JavascriptLink
+
+    for kind in KINDS:
+        links = rendered(kind, TYPES).get_root().header._children.values()
+        assert {link.url for link in links if isinstance(link, JavascriptLink)} <= set(HEAD_JS)
+        assert {link.url for link in links if isinstance(link, CssLink)} <= set(HEAD_CSS)
+    for url in HEAD_CSS + HEAD_JS:
         assert url.startswith("assets/"), url
-    assert assets.js[0] == "assets/vendor/leaflet/leaflet.js" and assets.js[-1] == "assets/atlas/atlas-maps.js"
-    assert "assets/vendor/leaflet.fullscreen/Control.FullScreen.js" in assets.js
-    assert "assets/vendor/leaflet.markercluster/MarkerCluster.Default.css" in assets.css
-    assert not any(re.search(r"jquery|bootstrap|awesome|font-?awesome|glyphicons", u, re.I) for u in assets.css + assets.js)
+    assert HEAD_JS[0] == "assets/vendor/leaflet/leaflet.js" and HEAD_JS[-1] == "assets/atlas/atlas-maps.js"
+    assert not any(re.search(r"jquery|bootstrap|awesome|glyphicons", u, re.I) for u in HEAD_CSS + HEAD_JS)
     # Folium's class-level lists are untouched: other maps in the process keep theirs.
     import folium
 
@@ -183,13 +189,13 @@ def test_arcs_take_the_short_way_round_and_are_cut_at_the_antimeridian():
     lons = taipei_houston[:, 0]
     assert lons[0] == pytest.approx(121.53) and lons[-1] == pytest.approx(264.64)
     assert np.all(np.abs(np.diff(lons)) < 180) and taipei_houston[:, 1].max() > 45  # over the North Pacific
-    geometry = mapdata._geometry(taipei_houston.tolist())
+    geometry = mapdata.line_geometry(taipei_houston.tolist())
     assert geometry["type"] == "MultiLineString"
     (west, east) = geometry["coordinates"]
     assert west[0] == [121.53, 25.05] and west[-1][0] == 180.0
     assert east[0][0] == -180.0 and east[0][1] == west[-1][1] and east[-1] == [-95.36, 29.76]
     assert all(-180 <= x <= 180 for part in geometry["coordinates"] for x, _ in part)
-    paris_berlin = mapdata._geometry(arcs(np.array([[48.86, 2.35, 52.52, 13.4]]), 32)[0].tolist())
+    paris_berlin = mapdata.line_geometry(arcs(np.array([[48.86, 2.35, 52.52, 13.4]]), 32)[0].tolist())
     assert paris_berlin["type"] == "LineString"
 
 
@@ -245,7 +251,7 @@ def test_world_and_group_data(atlas):
 
 def test_install_assets(tmp_path):
     written = install_assets(tmp_path / "assets", ROOT)
-    for needed in [u.removeprefix("assets/") for u in map_assets(TYPES).js + map_assets(TYPES).css if "/vendor/" in u]:
+    for needed in [u.removeprefix("assets/") for u in HEAD_JS + HEAD_CSS if "/vendor/" in u]:
         assert needed in written
     assert "vendor/leaflet/images/layers.png" in written and "vendor/leaflet.fullscreen/icon-fullscreen.svg" in written
     assert BASEMAP.removeprefix("assets/") in written and written == sorted(written)
@@ -294,9 +300,8 @@ def world_data(n_points: int = 60, n_links: int = 120) -> dict:
 
 
 def page_html(body: str) -> str:
-    assets = map_assets(TYPES)
-    head = "".join(f'<link rel="stylesheet" href="{p}">' for p in assets.css)
-    head += "".join(f'<script src="{p}"></script>' for p in assets.js)
+    head = "".join(f'<link rel="stylesheet" href="{p}">' for p in HEAD_CSS)
+    head += "".join(f'<script src="{p}"></script>' for p in HEAD_JS)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Atlas map test</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">{head}'
@@ -312,7 +317,7 @@ def block(map_id: str, kind: str, data: str) -> str:
 def make_site(folder: Path) -> Path:
     install_assets(folder / "assets", ROOT)
     shutil.copytree(ROOT / "overrides/assets/atlas", folder / "assets/atlas")
-    for path, script in map_assets(TYPES).scripts.items():
+    for path, script in kind_scripts(TYPES).items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(script)
     files = {"place.geojson": place_data(), "undated.geojson": place_data(undated=True), "world.geojson": world_data(),

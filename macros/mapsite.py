@@ -1,0 +1,68 @@
+"""Where the maps sit in the site: the files they load, and the block a page carries.
+
+No Folium and no numpy here: the build's main process imports this module only; the
+maps themselves (``macros.maps``) and their data (``macros.mapdata``) are made by the
+process that writes the files. Paths are relative to the site root.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from markupsafe import Markup
+
+KINDS = ("place", "group", "world")
+DATA_FILE = "map.geojson"  # a map's data, beside its page (macros.mapdata)
+VENDOR = "assets/vendor"
+BASEMAP = f"{VENDOR}/basemap/countries.geojson"
+
+# Folium's (name, URL) asset lists, pointed at the copies the site serves (maps.install_assets).
+LEAFLET = {"js": [("leaflet", f"{VENDOR}/leaflet/leaflet.js")], "css": [("leaflet_css", f"{VENDOR}/leaflet/leaflet.css")]}
+CLUSTER = {
+    "js": [("markerclusterjs", f"{VENDOR}/leaflet.markercluster/leaflet.markercluster.js")],
+    "css": [("markerclustercss", f"{VENDOR}/leaflet.markercluster/MarkerCluster.css"),
+            ("markerclusterdefaultcss", f"{VENDOR}/leaflet.markercluster/MarkerCluster.Default.css")],
+}
+FULLSCREEN = {
+    "js": [("Control.Fullscreen.js", f"{VENDOR}/leaflet.fullscreen/Control.FullScreen.js")],
+    "css": [("Control.FullScreen.css", f"{VENDOR}/leaflet.fullscreen/Control.FullScreen.css")],
+}
+
+
+def kind_script(kind: str) -> str:
+    """The script of a kind of map (Folium's, in a function: ``maps.kind_scripts``)."""
+    return f"assets/atlas/maps/{kind}.js"
+
+
+#: What every page's <head> loads, in order: Leaflet must be in <head> on every page, because
+#: instant navigation never loads new <head> scripts. The plugins' files are those Folium's
+#: elements ask for (a test checks it); then ours.
+HEAD_CSS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["css"]] + ["assets/atlas/atlas-map.css"]
+HEAD_JS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["js"]] + [
+    kind_script(kind) for kind in KINDS] + ["assets/atlas/atlas-maps.js"]
+
+_MAP_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def map_block(map_id: str, kind: str, label: str, data_url: str, basemap_url: str) -> Markup:
+    """The HTML of one map in a page (one block, no blank line), as ``Markup`` for templates.
+
+    ``data_url`` is the map's GeoJSON (``mapdata``), ``basemap_url`` the country outlines,
+    both relative to the page. ``label`` names the map for screen readers. No
+    ``<script>``: instant navigation re-creates scripts and would run JSON as code.
+    """
+    if not _MAP_ID_RE.match(map_id or ""):
+        raise ValueError(f"map id {map_id!r}: use a letter then letters, digits, '-' or '_'")
+    if kind not in KINDS:
+        raise ValueError(f"map kind {kind!r}: one of {KINDS}")
+    esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
+    return Markup(
+        # data-search-exclude: Material's search leaves out "Skip map".
+        f'<figure class="atlas-map-figure atlas-map-figure--{kind}" id="{esc(map_id)}-figure" data-search-exclude>\n'
+        f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">Skip map</a>\n'
+        f'<div class="atlas-map" id="{esc(map_id)}" role="region" aria-label="{esc(label)}" tabindex="0" '
+        f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(basemap_url)}"></div>\n'
+        f'<span class="atlas-map-end" id="{esc(map_id)}-end" tabindex="-1"></span>\n'
+        "</figure>"
+    )
