@@ -33,7 +33,7 @@ from .countries import countries
 from .render import relative, safe_url
 
 #: Segments of a link's arc: smooth on place and group maps, coarse on the world map.
-FINE, COARSE = 32, 12
+FINE, COARSE = 32, 8
 
 
 def arcs(ends: np.ndarray, segments: int) -> np.ndarray:

@@ -362,10 +362,13 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
 
 def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
     term = atlas.term("relationship_types", tid)
-    view = View(atlas, type_url(tid), site, rows)
+    here = type_url(tid)
+    view = View(atlas, here, site, rows)
     links = [link for link in atlas.links_by_date if link.rel.type == tid]
-    return generated(f"types/{tid}.md", term.label, render("type.html", atlas=atlas, v=view, term=term, links=links),
-                     search_text=term.definition)
+    map_block = map_html(view, "group", f"map-{tid}", f"Map of the {term.label} links") if links else ""
+    body = render("type.html", atlas=atlas, v=view, term=term, links=links, map_html=map_block)
+    return generated(f"types/{tid}.md", term.label, body, search_text=term.definition,
+                     map_data=(lambda data: data.group(here, [], links)) if links else None)
 
 
 def home_page(atlas: Atlas, site: SiteConfig) -> str:

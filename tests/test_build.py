@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -156,6 +157,22 @@ def test_no_broken_internal_links_and_nothing_from_third_party_hosts(site: Path)
     for asset in [p for p in (site / "assets/atlas").rglob("*") if p.is_file()] + list(site.rglob("*.css")):
         text = asset.read_text(encoding="utf-8", errors="replace")
         assert not re.search(r"fonts\.googleapis|cdn\.jsdelivr|unpkg\.com|cdnjs", text), asset
+
+
+def test_every_map_has_its_data_beside_its_page(site: Path) -> None:
+    kinds: dict[str, int] = {}
+    for path in sorted(site.rglob("index.html")):
+        for kind, src in re.findall(r'class="atlas-map" [^>]*data-kind="(\w+)" data-src="([^"]+)"', path.read_text(encoding="utf-8")):
+            kinds[kind] = kinds.get(kind, 0) + 1
+            data = json.loads((path.parent / src).read_text(encoding="utf-8"))
+            assert data["type"] == "FeatureCollection" and data["features"], path
+    assert set(kinds) == {"place", "group", "world"}
+    # Places, networks with members, programmes, countries and types all have one.
+    assert kinds["place"] == len(list((site / "cities").glob("*/map.geojson")))
+    for folder in ("networks", "programs", "countries", "types"):
+        assert list((site / folder).glob("*/map.geojson")), folder
+    for kind in kinds:
+        assert (site / f"assets/atlas/maps/{kind}.js").is_file()
 
 
 def test_downloads_hold_every_field(site: Path) -> None:
