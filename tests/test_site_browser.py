@@ -120,6 +120,7 @@ def test_global_map_layers_and_time_control(visit: Visit, atlas) -> None:
     # The whole width of the page, not the text column.
     width = visit.map("map-global", "m.element.getBoundingClientRect().width")
     assert width > 0.9 * page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.locator("#map-global .atlas-years-undated input").uncheck()
     page.locator("#map-global-year").fill("1990")
     before_1990 = sum(1 for l in atlas.links if l.signed and l.signed.year <= 1990)
