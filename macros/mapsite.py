@@ -60,6 +60,8 @@ def map_block(map_id: str, kind: str, label: str, data_url: str, basemap_url: st
     return Markup(
         # data-search-exclude: Material's search leaves out "Skip map".
         f'<figure class="atlas-map-figure atlas-map-figure--{kind}" id="{esc(map_id)}-figure" data-search-exclude>\n'
+        # The data starts loading while the page does; the map's fetch() then takes it from there.
+        f'<link rel="preload" as="fetch" crossorigin href="{esc(data_url)}">\n'
         f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">Skip map</a>\n'
         f'<div class="atlas-map" id="{esc(map_id)}" role="region" aria-label="{esc(label)}" tabindex="0" '
         f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(basemap_url)}"></div>\n'
