@@ -76,6 +76,7 @@ def _cut(line: list[list[float]]) -> list[list[list[float]]]:
 
 
 def line_geometry(line: list[list[float]]) -> dict:
+    """The GeoJSON geometry of an arc: a LineString, or a MultiLineString cut at the antimeridian."""
     parts = _cut(line)
     if len(parts) == 1:
         return {"type": "LineString", "coordinates": parts[0]}

@@ -24,7 +24,7 @@ import subprocess
 from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import folium
 import numpy as np
@@ -86,9 +86,10 @@ class AtlasMap(folium.Map):
 
 
 class _Control(MacroElement):
-    """A Leaflet control built once the map has its data; ``script`` is the body of
-    ``function (entry, box)`` (``entry``: the drawn map, see atlas-maps.js; ``box``: the
-    control's element). Every text from the data goes in as text (``atlasMap.node``)."""
+    """A Leaflet control built once the map has its data. ``script`` is the body of
+    ``function (entry, box, options)``: ``entry`` is the drawn map (atlas-maps.js), ``box``
+    the control's element to fill, ``options`` the keyword arguments (JSON); it returns
+    ``false`` when the map needs no such control. Text goes in as text (``atlasMap.node``)."""
 
     css_class = ""
     script = ""
@@ -300,7 +301,7 @@ BUILDERS = {"place": place_map, "group": group_map, "world": world_map}
 
 
 # ---------------------------------------------------------------------------
-# Scripts, page head and page block
+# The kinds' scripts
 
 
 def _kind_script(kind: str, m: folium.Map) -> str:

@@ -2,8 +2,8 @@
 
 It loads and validates data/ once per build (on_config), adds the generated
 pages (on_files), points each record page's edit link at its YAML file, writes
-the downloads and the map assets (on_post_build) and makes `mkdocs serve`
-watch data/. The macros for authors (define_env) read the same loaded atlas.
+the downloads and the maps' files (in a process forked at the end of on_files,
+awaited in on_post_build) and makes `mkdocs serve` watch data/. The macros for authors (define_env) read the same loaded atlas.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import threading
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -151,7 +153,10 @@ def start_writing_files(config: MkDocsConfig) -> Optional[int]:
         try:
             write_files(config)
             code = 0
+        except BaseException:
+            traceback.print_exc()
         finally:
+            sys.stderr.flush()
             os._exit(code)
     return pid
 
