@@ -146,7 +146,8 @@ class YearControl(_Control):
         range.type = "range";
         range.id = label.htmlFor = entry.id + "-year";
         range.min = Math.min.apply(null, years);
-        range.max = range.value = output.textContent;
+        range.max = output.textContent;
+        range.value = range.max;  // after max: a value beyond the old max would be cut down
         undated.type = "checkbox";
         undated.checked = true;
         function update() {

@@ -464,7 +464,7 @@ def test_world_map_clusters_find_year_control_and_fullscreen(visit):
     # Year control: links signed up to a year, undated on or off.
     years = [f["properties"]["year"] for f in data["features"] if f["geometry"]["type"] != "Point"]
     slider = page.locator("#world-map-year")
-    assert slider.get_attribute("max") == str(max(y for y in years if y))
+    assert slider.get_attribute("max") == str(max(y for y in years if y)) == slider.input_value()
     slider.fill("1970")
     expected = sum(1 for y in years if y is None or y <= 1970)
     page.wait_for_function(f"window.atlasMaps['world-map'].visibleArcs() === {expected}")
