@@ -7,7 +7,9 @@ Atlas (None when there are errors) with the findings. No MkDocs here.
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -16,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import countries
 from .atlas import Atlas
-from .model import FOLDERS, ID_RE, Alternative, Place, Record, Vocabulary
-from .yamlload import YAML11_BOOLS, Document, YamlError, parse
+from .model import FOLDERS, ID_RE, RESERVED_IDS, Alternative, PartialDate, Place, Record, Vocabulary
+from .yamlload import YAML11_BOOLS, Document, YamlError, parse, read
 
 # Vocabulary section that each referring field takes its ids from.
 _TERM_SECTIONS = {
@@ -125,6 +127,8 @@ def _message(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     """Turn one pydantic error into (path, message, points-at-key)."""
     path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("~")))
     kind, value = error["type"], error.get("input")
+    if path and path[-1] == "[key]":  # a mapping's key, such as a language tag in `names`
+        return path[:-1], error["msg"], True
     if kind == "extra_forbidden":
         return path, f"unknown field{suggest(str(path[-1]), _field_names(model, path[:-1]))}", True
     if kind == "missing":
@@ -167,6 +171,9 @@ def _message(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
 def _check_dates(report: _FileReport, path: tuple, start: Any, end: Any, start_name: str, end_name: str) -> None:
     if start and end and end.sort_key() < start.sort_key():
         report.error(path + (end_name,), f"{end_name} {end} is before {start_name} {start}")
+    today = datetime.date.today()
+    if start and start.sort_key() > (today.year, today.month, today.day):
+        report.warning(path + (start_name,), f"{start_name} {start} is in the future: check the date")
 
 
 class _References:
@@ -301,10 +308,47 @@ class _References:
         seen.setdefault(key, {})[rel.signed] = (report.display, line, column)
 
 
+# Characters that make text read differently from what it is ("Trojan Source"): errors.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible characters some scripts need (Persian, Indic scripts, emoji sequences): accepted.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _character_problem(text: str) -> Optional[tuple[str, str]]:
+    """(severity, message) for the first control, direction-changing or invisible character."""
+    for char in text:
+        category = unicodedata.category(char)
+        name = unicodedata.name(char, "a control character")
+        code = f"U+{ord(char):04X} ({name})"
+        if char in _BIDI_CONTROLS:
+            return "error", f"direction-changing character {code} can make text read differently from what it is: remove it"
+        if category == "Cc" and char != "\n":
+            return "error", f"control character {code}: remove it"
+        if category == "Cf" and char not in _JOINERS:
+            return "warning", f"invisible character {code}: remove it unless the text needs it"
+    return None
+
+
+def _check_characters(report: _FileReport, doc: Document) -> None:
+    """Every key and text in the file, for characters a reader cannot see."""
+    stack: list[tuple[tuple, Any]] = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            problem = _character_problem(key) if isinstance(key, str) else None
+            if problem:
+                report.add(problem[0], path + (key,), problem[1], key=True)
+            stack.append((path + (key,), item))
+        problem = _character_problem(value) if isinstance(value, str) else None
+        if problem:
+            report.add(problem[0], path, problem[1])
+
+
 def _read(path: Path, display: str, model: type[Record], findings: list[Finding]) -> tuple[Optional[Record], _FileReport]:
     report = _FileReport(display, None, findings)
     try:
-        doc = parse(path.read_bytes())
+        doc = parse(read(path))
     except YamlError as exc:
         findings.append(Finding(display, exc.line, exc.column, "error", exc.message))
         return None, report
@@ -312,6 +356,7 @@ def _read(path: Path, display: str, model: type[Record], findings: list[Finding]
         findings.append(Finding(display, 1, 1, "error", f"cannot read the file: {exc.strerror}"))
         return None, report
     report.doc = doc
+    _check_characters(report, doc)
     if not isinstance(doc.data, dict):
         report.error((), f"expected a mapping of fields, got {_describe(doc.data)}")
         return None, report
@@ -322,6 +367,45 @@ def _read(path: Path, display: str, model: type[Record], findings: list[Finding]
             where, message, key = _message(error, model)
             report.error(where, message, key)
         return None, report
+
+
+def _stray_entries(data_dir: Path, shown: Path) -> list[Finding]:
+    """What sits in data/ beside vocabulary.yaml and the record folders: never read, so said."""
+    found = []
+    for entry in sorted(data_dir.iterdir()):
+        display = str(shown / entry.name)
+        if entry.is_symlink():
+            found.append(Finding(display, 1, 1, "error", "symbolic link: commit the file or folder itself"))
+        elif entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):
+            found.append(Finding(display, 1, 1, "error", f"unknown folder, not read: records go in {', '.join(FOLDERS)}"))
+        elif entry.is_file() and entry.suffix in (".yaml", ".yml") and entry.name != "vocabulary.yaml":
+            found.append(Finding(display, 1, 1, "error", f"not read: records go in {', '.join(FOLDERS)}, one file each"))
+    return found
+
+
+def _record_files(folder: Path, shown: Path, findings: list[Finding]) -> list[tuple[Path, str]]:
+    """The record files of one folder; everything else in it becomes a finding."""
+    if folder.is_symlink():
+        findings.append(Finding(str(shown), 1, 1, "error", "symbolic link: commit the folder itself"))
+        return []
+    files = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        display = str(shown / path.name)
+        if path.name.startswith(".") and path.suffix not in (".yaml", ".yml"):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            message = f"a folder inside {folder.name}/ is not read: put records directly in {folder.name}/"
+        elif path.suffix != ".yaml":
+            message = "not a .yaml file: name records <id>.yaml"
+        elif not ID_RE.match(path.stem):
+            message = f"file name '{path.stem}' is not an id: use lowercase ASCII words joined by '-'"
+        elif path.stem in RESERVED_IDS:
+            message = f"'{path.stem}' is reserved (a generated page or a name Windows refuses): choose another id"
+        else:
+            files.append((path, display))
+            continue
+        findings.append(Finding(display, 1, 1, "error", message))
+    return files
 
 
 def load(
@@ -350,21 +434,10 @@ def load(
         if len(terms) != len(getattr(vocabulary, section)):
             vocab_report.error((section,), "an id is listed twice")
     reports: dict[tuple[str, str], _FileReport] = {}
-    for entry in sorted(data_dir.iterdir()):
-        if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):
-            findings.append(Finding(str(entry), 1, 1, "warning", f"unknown folder: records go in {', '.join(FOLDERS)}"))
+    findings += _stray_entries(data_dir, shown)
     for folder, model in FOLDERS.items():
         table = getattr(atlas, "places" if folder == "cities" else folder)
-        for path in sorted((data_dir / folder).glob("*")) if (data_dir / folder).is_dir() else []:
-            display = str(shown / folder / path.name)
-            if path.name.startswith(".") or path.is_dir():
-                continue
-            if path.suffix != ".yaml":
-                findings.append(Finding(display, 1, 1, "error", "not a .yaml file: name records <id>.yaml"))
-                continue
-            if not ID_RE.match(path.stem):
-                findings.append(Finding(display, 1, 1, "error", f"file name '{path.stem}' is not an id: use lowercase ASCII words joined by '-'"))
-                continue
+        for path, display in _record_files(data_dir / folder, shown / folder, findings):
             record, report = _read(path, display, model, findings)
             reports[(folder, path.stem)] = report
             if record is not None:
