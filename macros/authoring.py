@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import typing
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
@@ -65,37 +65,32 @@ def field_reference(name: str) -> Markup:
     )
 
 
-def register(env: Any, atlas: Atlas, site: pages.SiteConfig) -> None:
-    def here() -> str:
-        page = getattr(env, "page", None)
-        return page.url if page is not None else ""
+def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str]) -> dict[str, Callable[..., Any]]:
+    """The macros by name. `here()` is the URL of the page being written, for relative links.
 
-    @env.macro
+    They return finished, escaped HTML (Markup): the engine adapter puts it in after the
+    engine's own Markdown, so no data text is ever read as Markdown.
+    """
+
     def home_figures() -> Markup:
         return Markup(pages.home_page(atlas, site))
 
-    @env.macro
     def atlas_count(what: str) -> int:
         if what not in COUNTABLE:
             raise ValueError(f"atlas_count: '{what}' is not one of {', '.join(COUNTABLE)}")
         return len(atlas.links) if what == "links" else len(getattr(atlas, what))
 
-    @env.macro
     def place_link(pid: str) -> Markup:
         if pid not in atlas.places:
             raise ValueError(f"place_link: no place '{pid}'")
         return Markup(f'<a href="{escape(relative(here(), pages.place_url(pid)))}">{escape(atlas.places[pid].name)}</a>')
 
-    @env.macro
     def top_places(n: int = 5) -> Markup:
         ranked = sorted(atlas.places, key=lambda pid: (-len(atlas.links_of(pid)), pid))[:n]
         return Markup(", ").join(
             Markup("{link} ({count})").format(link=place_link(pid), count=len(atlas.links_of(pid))) for pid in ranked
         )
 
-    env.macro(field_reference)
-
-    @env.macro
     def vocabulary_table(section: str) -> Markup:
         terms = getattr(atlas.vocabulary, section)
         body = "".join(
@@ -108,10 +103,14 @@ def register(env: Any, atlas: Atlas, site: pages.SiteConfig) -> None:
             f'<table class="atlas-table"><thead><tr><th>id</th><th>Label</th><th>Definition</th><th>Map colour</th></tr></thead><tbody>{body}</tbody></table>'
         )
 
-    @env.macro
     def downloads_table() -> Markup:
         body = "".join(
             f'<tr><td><a href="{escape(relative(here(), "downloads/" + name))}">{escape(name)}</a></td><td>{escape(text)}</td></tr>'
             for name, text in exports.DOWNLOADS.items()
         )
         return Markup(f'<table class="atlas-table"><thead><tr><th>File</th><th>What it holds</th></tr></thead><tbody>{body}</tbody></table>')
+
+    return {
+        function.__name__: function
+        for function in (home_figures, atlas_count, place_link, top_places, field_reference, vocabulary_table, downloads_table)
+    }

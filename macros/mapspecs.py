@@ -47,7 +47,7 @@ def _spec(atlas: Atlas, pids: list[str], links: Iterable[Link], url: UrlFn, role
     drawn = [_link(atlas, link, index) for link in links if link.owner in index and link.partner in index]
     used = {d["type"] for d in drawn}
     types = [
-        {"id": t.id, "label": t.label, "color": t.color or "#777777"}
+        {"id": t.id, "label": t.label, "color": t.shown_color}
         for t in atlas.vocabulary.relationship_types
         if t.id in used
     ]

@@ -8,12 +8,17 @@ watch data/. The macros for authors (define_env) read the same loaded atlas.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
+
+from markupsafe import Markup
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -38,6 +43,7 @@ class _Build:
     data_dir: Path = Path("data")
     edits: dict[str, str] = field(default_factory=dict)  # generated page -> the data file to edit
     html: dict[str, str] = field(default_factory=dict)  # generated page source path -> its finished content
+    shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
     search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
 
 
@@ -108,9 +114,33 @@ def _map_page(block: str) -> str:
     )
 
 
+_PLACEHOLDER = re.compile(r"<p>(atlasshield[0-9a-f]{24})</p>|(atlasshield[0-9a-f]{24})")
+
+
+def shield(html: Markup) -> str:
+    """A placeholder for a macro's HTML: the engine's Markdown (with attr_list) sees only it."""
+    token = "atlasshield" + hashlib.sha256(html.encode("utf-8")).hexdigest()[:24]
+    build.shielded[token] = str(html)
+    return token
+
+
+def _shielded(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        return shield(result) if isinstance(result, Markup) else result
+
+    return call
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Generated pages: the engine converted only their heading skeleton; put the real HTML in."""
-    return build.html.pop(page.file.src_uri, html)
+    """Generated pages: the engine converted only their heading skeleton; put the real HTML in.
+
+    Hand-written pages: put each macro's HTML where its placeholder is.
+    """
+    if page.file.src_uri in build.html:
+        return build.html.pop(page.file.src_uri)
+    return _PLACEHOLDER.sub(lambda m: build.shielded.get(m.group(1) or m.group(2), m.group(0)), html)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
@@ -147,4 +177,10 @@ def define_env(env: Any) -> None:
     from . import authoring
 
     atlas = build.atlas if build.atlas is not None else load_for(env.conf)
-    authoring.register(env, atlas, build.site)
+
+    def here() -> str:
+        page = getattr(env, "page", None)
+        return page.url if page is not None else ""
+
+    for name, function in authoring.macros(atlas, build.site, here).items():
+        env.macro(_shielded(function), name)

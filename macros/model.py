@@ -32,6 +32,7 @@ ID_RE = re.compile(ID_PATTERN)
 RESERVED_IDS = frozenset(
     ["index", "con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)]
 )
+DEFAULT_COLOR = "#777777"  # a vocabulary term without a colour of its own
 FIRST_YEAR, LAST_YEAR = 1000, 2100  # a year outside these is a typo, not history
 
 
@@ -356,6 +357,11 @@ class Term(Record):
     label: Text
     definition: Text
     color: Optional[Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(None, description="Map colour, #rrggbb.")
+
+    @property
+    def shown_color(self) -> str:
+        """The colour pages and maps draw it in: its own, or a neutral grey."""
+        return self.color or DEFAULT_COLOR
 
 
 class Vocabulary(Record):

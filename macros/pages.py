@@ -145,7 +145,7 @@ class View:
     def type_link(self, tid: str) -> Markup:
         term = self.atlas.term("relationship_types", tid)
         return Markup(
-            f'<a href="{escape(self.url(type_url(tid)))}" class="atlas-type" style="--atlas-type:{term.color}">'
+            f'<a href="{escape(self.url(type_url(tid)))}" class="atlas-type" style="--atlas-type:{term.shown_color}">'
             f"{escape(term.label)}</a>"
         )
 
@@ -368,7 +368,7 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
     by_country = _places_by_country(atlas)
     rows = [(pid, place, figs[pid]) for pid, place in atlas.iter_places()]
     dated = [link for link in atlas.links_by_date if link.signed]
-    type_legend = [(t.id, t.label, t.color or "#777777") for t in atlas.vocabulary.relationship_types]
+    type_legend = [(t.id, t.label, t.shown_color) for t in atlas.vocabulary.relationship_types]
     decades, by_type = figures.per_decade(dated, lambda link: link.rel.type)
     _, by_region = figures.per_decade(dated, lambda link: figures.region_of(atlas.places[link.partner].country))
     years: dict[int, list[Link]] = defaultdict(list)
