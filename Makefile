@@ -11,7 +11,7 @@ APT = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq
 # Builds of the same data are byte-identical: pin the date MkDocs writes into sitemap.xml.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup serve build check schema test browser bench clean
+.PHONY: setup serve build check fmt schema test browser bench clean
 
 setup: $(READY)
 
@@ -32,6 +32,9 @@ build: setup
 
 check: setup
 	$(BIN)/atlas check data
+
+fmt: setup
+	$(BIN)/atlas fmt data
 
 schema: setup
 	$(BIN)/atlas schema schemas

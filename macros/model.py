@@ -382,3 +382,26 @@ FOLDERS: dict[str, type[Record]] = {
     "programs": Program,
     "sources": SourceEntry,
 }
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The YAML names of a record type's fields, in the model's (and the canonical file's) order."""
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def nested_model(model: Optional[type[BaseModel]], key: Any) -> Optional[type[BaseModel]]:
+    """The record type of the value of field `key` (of each item, for a list); None for plain values."""
+    if model is None:
+        return None
+    info = next((f for name, f in model.model_fields.items() if (f.alias or name) == key), None)
+    return _record_in(info.annotation) if info is not None else None
+
+
+def _record_in(annotation: Any) -> Optional[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _record_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import countries
 from .atlas import Atlas
-from .model import FOLDERS, ID_RE, RESERVED_IDS, Alternative, PartialDate, Place, Record, Vocabulary
+from .model import FOLDERS, ID_RE, RESERVED_IDS, Alternative, Place, Record, Vocabulary, field_names, nested_model
 from .yamlload import YAML11_BOOLS, Document, YamlError, parse, read
 
 # Vocabulary section that each referring field takes its ids from.
@@ -84,29 +84,11 @@ class _FileReport:
 
 def _field_names(model: type[BaseModel], path: tuple) -> list[str]:
     """The field names allowed at `path` inside `model` (for 'did you mean')."""
-    current: Any = model
+    current: Optional[type[BaseModel]] = model
     for part in path:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
-            continue
-        info = current.model_fields.get(part) or next(
-            (f for f in current.model_fields.values() if f.alias == part), None
-        )
-        if info is None:
-            return []
-        current = _inner_model(info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
-    return []
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+        if not isinstance(part, int):
+            current = nested_model(current, part)
+    return field_names(current) if current is not None else []
 
 
 def _describe(value: Any) -> str:
