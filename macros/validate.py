@@ -298,6 +298,8 @@ _JOINERS = frozenset("\u200c\u200d")
 
 def _character_problem(text: str) -> Optional[tuple[str, str]]:
     """(severity, message) for the first control, direction-changing or invisible character."""
+    if text.replace("\n", " ").isprintable():  # the usual case, decided in C
+        return None
     for char in text:
         category = unicodedata.category(char)
         name = unicodedata.name(char, "a control character")
