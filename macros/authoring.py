@@ -1,11 +1,9 @@
 """The macros hand-written pages may use (registered with mkdocs-macros by the adapter).
 
-    {{ home_figures() }}            headline figures and latest agreements
-    {{ place_link("taipei") }}      a link to a place page
-    {{ field_reference("Place") }}  the fields of a record type, from the model
-    {{ vocabulary_table("relationship_types") }}
-    {{ downloads_table() }}
-    {{ atlas_count("places") }}     places, links, networks, programs, sources
+The Authoring page (content/authoring.md) shows each with an example; a test fails when one
+is missing there. The blocks (tables, timelines, figures, comparisons) are the functions of
+`blocks.py`, the same the generated pages are made of. A wrong argument raises ValueError
+naming the macro and the argument, which fails the build with the page's name.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import exports, model, pages
+from . import blocks, exports, model, pages
 from .atlas import Atlas
 from .render import relative
 
@@ -110,7 +108,38 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str]) -> dic
         )
         return Markup(f'<table class="atlas-table"><thead><tr><th>File</th><th>What it holds</th></tr></thead><tbody>{body}</tbody></table>')
 
+    def download_fields(name: str) -> Markup:
+        if name not in exports.TABLES:
+            raise ValueError(f"download_fields: name='{name}': one of {', '.join(exports.TABLES)}")
+        body = "".join(f"<tr><td><code>{escape(c.name)}</code></td><td>{escape(c.meaning)}</td></tr>" for c in exports.TABLES[name][0])
+        return Markup(f'<table class="atlas-table atlas-fields"><caption>{escape(name)}</caption>'
+                      f"<thead><tr><th>Column</th><th>Meaning</th></tr></thead><tbody>{body}</tbody></table>")
+
+    def relationship_table(caption: str = "", **arguments: Any) -> Markup:
+        chosen = blocks.LinkFilter.of("relationship_table", atlas, **arguments)
+        return blocks.relationship_table(atlas, site, here(), chosen, caption or "Links")
+
+    def figure(what: str, **arguments: Any) -> Any:
+        return blocks.figure(atlas, what, blocks.LinkFilter.of("figure", atlas, **arguments))
+
+    def timeline(place: str) -> Markup:
+        blocks.LinkFilter.of("timeline", atlas, place=place)
+        return blocks.timeline(atlas, site, here(), place)
+
+    def key_figures(place: str) -> Markup:
+        blocks.LinkFilter.of("key_figures", atlas, place=place)
+        return blocks.key_figures(atlas, site, here(), place)
+
+    def compare(first: str, second: str) -> Markup:
+        return blocks.compare(atlas, site, here(), first, second)
+
+    def citation(title: str = "", page: str = "") -> Markup:
+        """A ready citation of this page (or of `page`, site-root relative) with the licence."""
+        return blocks.block(atlas, site, here(), "citation", title or site.site_name, page or here(), notes=False)
+
     return {
         function.__name__: function
-        for function in (home_figures, atlas_count, place_link, top_places, field_reference, vocabulary_table, downloads_table)
+        for function in (home_figures, atlas_count, place_link, top_places, field_reference, vocabulary_table,
+                         downloads_table, download_fields, relationship_table, figure, timeline, key_figures,
+                         compare, citation)
     }

@@ -26,7 +26,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import exports, maps, mapspecs, pages
+from . import exports, feed, maps, mapspecs, pages
 from .atlas import Atlas
 from .render import relative
 from .validate import load
@@ -69,7 +69,7 @@ def load_for(config: MkDocsConfig) -> Atlas:
         errors = sum(f.severity == "error" for f in findings)
         raise PluginError(f"the data has {errors} error(s): run `make check` to see them")
     build.atlas = atlas
-    build.site = pages.SiteConfig(repo_url=config.repo_url or "")
+    build.site = pages.SiteConfig(repo_url=config.repo_url or "", site_url=config.site_url or "", site_name=config.site_name)
     return atlas
 
 
@@ -160,6 +160,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     spec = mapspecs.global_spec(atlas, lambda target: relative("map/", target))
     (assets / "atlas" / "atlas-map-data.json").write_text(maps.spec_json(spec), encoding="utf-8")
     exports.write_all(atlas, site_dir / "downloads")
+    (site_dir / "feed.xml").write_text(feed.atom(atlas, build.site), encoding="utf-8")
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional, Union
 
 from markupsafe import Markup, escape
 
-from . import figures, maps, mapspecs, search
+from . import exports, figures, maps, mapspecs, quality, search
 from .atlas import Atlas, Link, link_order
 from .countries import countries
 from .model import PartialDate, SourceEntry
@@ -42,10 +42,16 @@ class GeneratedPage:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """What pages need to know about the site: where records can be edited."""
+    """What pages need to know about the site: its address and where records can be edited."""
 
     repo_url: str = ""
     edit_branch: str = "main"
+    site_url: str = ""
+    site_name: str = "City Diplomacy Atlas"
+
+    def absolute(self, target: str) -> str:
+        """The public address of a site-root relative URL (the relative URL if none is set)."""
+        return self.site_url.rstrip("/") + "/" + target if self.site_url else target
 
     def edit_url(self, data_path: str) -> str:
         return f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{data_path}" if self.repo_url else ""
@@ -170,6 +176,15 @@ class View:
     def source_href(self, sid: str) -> str:
         return self.url(source_url(sid))
 
+    def citation(self, title: str, target: str) -> Markup:
+        """A ready citation of the page at `target` (site-root relative)."""
+        return Markup("{name} contributors. “{title}”. <cite>{name}</cite>. {url} (accessed <var>date</var>).").format(
+            name=self.site.site_name, title=title, url=self.site.absolute(target)
+        )
+
+    def licence_link(self) -> Markup:
+        return Markup('<a href="{url}" rel="license">{name}</a>').format(url=exports.LICENCE_URL, name=exports.LICENCE)
+
 
 def _front_matter(title: str, **extra: Any) -> str:
     # JSON strings are valid YAML; the title is HTML-escaped because themes print it unescaped.
@@ -285,6 +300,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         events_about=events_about,
         map_html=maps.map_block(f"map-{pid}", mapspecs.place_spec(atlas, pid, view.url), f"Map of the links of {place.name}"),
         kind_label=view.label("place_kinds", place.kind),
+        here=here,
         file=atlas.files[("cities", pid)],
     )
     return generated(uri, place.name, body, False, atlas.files[("cities", pid)],
@@ -391,6 +407,8 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
             ),
         ),
         _page("bibliography.html", "sources/index.md", "Sources", atlas, site, True, citing=citing),
+        _page("coverage.html", "coverage.md", "Coverage", atlas, site, True, gaps=quality.coverage(atlas)),
+        _page("quality.html", "quality.md", "Data quality", atlas, site, True, q=quality.quality(atlas)),
     ]
     rows: dict = {}
     pages += [country_page(atlas, code, pids, site, rows) for code, pids in by_country.items()]

@@ -14,10 +14,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 class DataDir:
-    """A throwaway data/ folder: the real vocabulary plus a few records to edit."""
+    """A throwaway data/ folder: the real vocabulary plus a few records to edit (or all the real data)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, real: bool = False):
         self.root = root
+        if real:
+            shutil.copytree(DATA, root)
+            return
         (root / "cities").mkdir(parents=True)
         for folder in ("networks", "programs", "sources"):
             (root / folder).mkdir()
@@ -60,6 +63,12 @@ NETWORK = """
 name: CITYNET
 sources: [taipei-gov]
 """
+
+
+@pytest.fixture
+def site_data(tmp_path: Path) -> DataDir:
+    """A copy of the real data to add records to: the hand-written pages need its places."""
+    return DataDir(tmp_path / "data", real=True)
 
 
 @pytest.fixture

@@ -193,7 +193,8 @@ def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def test_untrusted_data_shows_as_text(tmp_path: Path, data: DataDir) -> None:
+def test_untrusted_data_shows_as_text(tmp_path: Path, site_data: DataDir) -> None:
+    data = site_data
     data.write("cities/evil.yaml", f"""
         name: "{XSS}"
         names: {{ja: "<script>alert(2)</script>"}}

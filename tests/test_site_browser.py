@@ -142,7 +142,8 @@ def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
     assert atlas.places[most].name in first
 
 
-def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, data) -> None:
+def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, site_data) -> None:
+    data = site_data
     evil = "<img src=x onerror=window.__xss=1>"
     data.write("cities/evil.yaml", f"""
         name: "{evil}"

@@ -1,0 +1,72 @@
+"""How complete and how well sourced the atlas is: the Coverage and Data-quality pages. No MkDocs here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from . import figures
+from .atlas import Atlas, Link
+from .model import Reported, SourceEntry
+
+# Hosts whose pages are blogs, personal sites, scraped mirrors or forums: leads, not proof.
+WEAK_HOSTS = (
+    "blogspot.com", "wordpress.com", "medium.com", "kadosan.com", "infogalactic.com", "wikiwand.com",
+    "kfd.me", "everybodywiki.com", "5ch.net", "5ch.com.tw", "fandom.com", "tripadvisor.com",
+)
+
+
+@dataclass(frozen=True)
+class Gap:
+    pid: str
+    reported: Reported
+    recorded: int
+
+    @property
+    def missing(self) -> int:
+        return self.reported.count - self.recorded
+
+
+def coverage(atlas: Atlas) -> list[Gap]:
+    """Every published count beside what the atlas records, the largest gap first."""
+    gaps = [Gap(pid, r, figures.recorded_count(atlas, pid, r.of)) for pid, place in atlas.iter_places() for r in place.reported]
+    return sorted(gaps, key=lambda g: (-g.missing, g.pid))
+
+
+def is_weak(entry: SourceEntry) -> bool:
+    host = urlsplit(entry.url or "").hostname or ""
+    return any(host == weak or host.endswith("." + weak) for weak in WEAK_HOSTS)
+
+
+def _entry(atlas: Atlas, source: Any) -> SourceEntry:
+    return atlas.sources[source] if isinstance(source, str) else source
+
+
+def weak_citations(atlas: Atlas) -> Iterator[tuple[Link, SourceEntry]]:
+    for link in atlas.links:
+        for source in link.rel.sources:
+            entry = _entry(atlas, source)
+            if is_weak(entry):
+                yield link, entry
+
+
+@dataclass(frozen=True)
+class Quality:
+    undated: list[Link]
+    single_source: list[Link]
+    disputed: list[Link]  # status disputed, or another source disagreeing
+    weak: list[tuple[Link, SourceEntry]]
+    unlinked: list[str]
+
+
+def quality(atlas: Atlas) -> Quality:
+    links = atlas.links_by_date
+    linked = {pid for link in links for pid in (link.owner, link.partner)}
+    return Quality(
+        undated=[link for link in links if link.signed is None],
+        single_source=[link for link in links if len(link.rel.sources) == 1 and not link.rel.alternatives],
+        disputed=[link for link in links if link.status == "disputed" or link.rel.alternatives],
+        weak=sorted(weak_citations(atlas), key=lambda pair: (pair[0].owner, pair[0].index)),
+        unlinked=[pid for pid, _ in atlas.iter_places() if pid not in linked],
+    )
