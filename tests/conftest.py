@@ -79,3 +79,15 @@ def data(tmp_path: Path) -> DataDir:
     d.write("sources/taipei-gov.yaml", SOURCE)
     d.write("networks/citynet.yaml", NETWORK)
     return d
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per test session with `mkdocs build --strict`."""
+    from .build import mkdocs_build
+
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr, result.stderr[-3000:]
+    return out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -14,19 +13,10 @@ import pytest
 from macros import model
 from macros.authoring import field_rows
 
-from .build import mkdocs_build
+from .build import mkdocs_build, project_copy
 from .conftest import ROOT, DataDir
 
 pytestmark = pytest.mark.build
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "WARNING" not in result.stderr, result.stderr[-3000:]
-    return out
 
 
 def page(site: Path, url: str) -> str:
@@ -234,12 +224,11 @@ def test_bad_data_fails_the_build_with_the_finding(tmp_path: Path, data: DataDir
 
 
 def test_undefined_variable_or_macro_error_fails_the_build(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", "node_modules", ".git", "bench", "tests"))
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    config = project_copy(tmp_path)
+    project = config.parent
     (project / "content" / "about.md").write_text("# About\n\n{{ no_such_variable }}\n", encoding="utf-8")
-    result = mkdocs_build(tmp_path / "site1", config=project / "mkdocs.yml")
+    result = mkdocs_build(tmp_path / "site1", config=config)
     assert result.returncode != 0 and "no_such_variable" in result.stderr
     (project / "content" / "about.md").write_text('# About\n\n{{ place_link("atlantis") }}\n', encoding="utf-8")
-    result = mkdocs_build(tmp_path / "site2", config=project / "mkdocs.yml")
+    result = mkdocs_build(tmp_path / "site2", config=config)
     assert result.returncode != 0 and "no place 'atlantis'" in result.stderr

@@ -14,9 +14,9 @@ import pytest
 from macros import authoring, blocks, exports, model, pages
 from macros.validate import load
 
-from .build import mkdocs_build
+from .build import mkdocs_build, project_copy
 from .conftest import DATA, ROOT, DataDir
-from .test_build import page, site, text_of  # noqa: F401  (the session's built site)
+from .test_build import page, text_of
 
 pytestmark = pytest.mark.build
 
@@ -176,12 +176,8 @@ def test_analysis_pages_are_built_from_the_data(site: Path, atlas) -> None:
 
 
 def test_a_wrong_argument_fails_the_build_naming_page_macro_and_argument(tmp_path: Path) -> None:
-    import shutil
-
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", "node_modules", ".git", "bench", "tests"))
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
-    (project / "content" / "taiwan.md").write_text('# T\n\n{{ relationship_table(country="TW", status="gone") }}\n', encoding="utf-8")
-    result = mkdocs_build(tmp_path / "site", config=project / "mkdocs.yml")
+    config = project_copy(tmp_path)
+    (config.parent / "content" / "taiwan.md").write_text('# T\n\n{{ relationship_table(country="TW", status="gone") }}\n', encoding="utf-8")
+    result = mkdocs_build(tmp_path / "site", config=config)
     assert result.returncode != 0
     assert "taiwan.md" in result.stderr and "relationship_table: status='gone': one of active" in result.stderr
