@@ -62,6 +62,23 @@ def atlas_json(atlas: Atlas) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def place_json(atlas: Atlas, pid: str) -> str:
+    """One place's record with every field, and the links its partners' files record with it."""
+    data = {
+        "id": pid,
+        "record": _dump(atlas.places[pid]),
+        "links_recorded_by_partners": [
+            {"recorded_in": link.owner, **_dump(link.rel)} for link in atlas.links_of(pid) if link.owner != pid
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def place_download(pid: str, extension: str) -> str:
+    """Where a place's own download sits, beside its page: cities/<id>/<id>.json."""
+    return f"cities/{pid}/{pid}.{extension}"
+
+
 # --- CSV ---------------------------------------------------------------------------------
 
 
@@ -169,10 +186,13 @@ def contents(atlas: Atlas) -> dict[str, str]:
     return files
 
 
-def write_all(atlas: Atlas, out_dir: Path) -> list[Path]:
+def write_all(atlas: Atlas, site_dir: Path) -> list[Path]:
+    """The downloads under site_dir/downloads/, and each place's JSON beside its page."""
+    files = {f"downloads/{name}": text for name, text in contents(atlas).items()}
+    files.update({place_download(pid, "json"): place_json(atlas, pid) for pid in sorted(atlas.places)})
     written = []
-    for name, text in contents(atlas).items():
-        path = out_dir / name
+    for name, text in files.items():
+        path = site_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -159,7 +159,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     maps.install_assets(assets, Path(config.config_file_path).parent)
     spec = mapspecs.global_spec(atlas, lambda target: relative("map/", target))
     (assets / "atlas" / "atlas-map-data.json").write_text(maps.spec_json(spec), encoding="utf-8")
-    exports.write_all(atlas, site_dir / "downloads")
+    exports.write_all(atlas, site_dir)
     (site_dir / "feed.xml").write_text(feed.atom(atlas, build.site), encoding="utf-8")
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():

@@ -301,6 +301,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         map_html=maps.map_block(f"map-{pid}", mapspecs.place_spec(atlas, pid, view.url), f"Map of the links of {place.name}"),
         kind_label=view.label("place_kinds", place.kind),
         here=here,
+        downloads={"json": exports.place_download(pid, "json")},
         file=atlas.files[("cities", pid)],
     )
     return generated(uri, place.name, body, False, atlas.files[("cities", pid)],

@@ -181,3 +181,11 @@ def test_a_wrong_argument_fails_the_build_naming_page_macro_and_argument(tmp_pat
     result = mkdocs_build(tmp_path / "site", config=config)
     assert result.returncode != 0
     assert "taiwan.md" in result.stderr and "relationship_table: status='gone': one of active" in result.stderr
+
+
+def test_each_place_page_offers_its_own_json(site: Path, atlas) -> None:
+    assert 'href="houston.json" download>JSON</a>' in page(site, "cities/houston")
+    data = json.loads((site / "cities/houston/houston.json").read_text(encoding="utf-8"))
+    assert model.Place.model_validate(data["record"]) == atlas.places["houston"]
+    elsewhere = [link for link in atlas.links_of("houston") if link.owner != "houston"]
+    assert [(l["recorded_in"], l["with"]) for l in data["links_recorded_by_partners"]] == [(l.owner, "houston") for l in elsewhere]
