@@ -189,3 +189,10 @@ def test_each_place_page_offers_its_own_json(site: Path, atlas) -> None:
     assert model.Place.model_validate(data["record"]) == atlas.places["houston"]
     elsewhere = [link for link in atlas.links_of("houston") if link.owner != "houston"]
     assert [(l["recorded_in"], l["with"]) for l in data["links_recorded_by_partners"]] == [(l.owner, "houston") for l in elsewhere]
+
+
+def test_about_page_defines_every_relationship_type(site: Path, atlas) -> None:
+    text = text_of(page(site, "about"))
+    for term in atlas.vocabulary.relationship_types:
+        assert f"{term.id} {term.label} {term.definition}" in text, term.id
+    assert "Reported" in text and "Recorded" in text and "How sources are chosen" in text
