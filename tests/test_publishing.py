@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -192,7 +193,7 @@ def test_each_place_page_offers_its_own_json(site: Path, atlas) -> None:
 
 
 def test_about_page_defines_every_relationship_type(site: Path, atlas) -> None:
-    text = text_of(page(site, "about"))
+    text = html.unescape(text_of(page(site, "about")))
     for term in atlas.vocabulary.relationship_types:
         assert f"{term.id} {term.label} {term.definition}" in text, term.id
     assert "Reported" in text and "Recorded" in text and "How sources are chosen" in text
