@@ -46,6 +46,7 @@ class SiteConfig:
 
     repo_url: str = ""
     edit_branch: str = "main"
+    root: str = "."  # the repository's folder, where CONTRIBUTING.md is
 
     def edit_url(self, data_path: str) -> str:
         return f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{data_path}" if self.repo_url else ""
