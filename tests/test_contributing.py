@@ -75,3 +75,10 @@ def test_unbroken_example_place_has_no_error(data: DataDir) -> None:
     data.write("cities/belmopan.yaml", BELMOPAN)
     atlas, findings = load(data.root, Path("data"), geography=False)
     assert atlas is not None, [str(f) for f in findings]
+
+
+def test_guide_yaml_examples_are_yaml() -> None:
+    blocks = GUIDE.split("```yaml\n")[1:]
+    assert len(blocks) >= 6
+    for block in blocks:
+        yaml.safe_load(block.split("```")[0])
