@@ -25,6 +25,37 @@ def test_workflows_pass_actionlint() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def workflow(name: str) -> dict:
+    return yaml.safe_load((GITHUB / "workflows" / name).read_text(encoding="utf-8"))
+
+
+def runs(job: dict) -> list[str]:
+    return [step["run"] for step in job["steps"] if "run" in step]
+
+
+def test_ci_checks_formats_tests_and_builds_with_read_only_rights() -> None:
+    ci = workflow("ci.yml")
+    assert ci["permissions"] == {"contents": "read"}
+    commands = runs(ci["jobs"]["check-and-test"])
+    for command in (".venv/bin/atlas check data --format github", ".venv/bin/atlas fmt --check data",
+                    ".venv/bin/python -m playwright install --with-deps chromium", "make test CHROMIUM=", "make build"):
+        assert command in commands
+
+
+def test_pages_deploys_with_write_rights_only_where_it_deploys() -> None:
+    pages = workflow("pages.yml")
+    assert pages["permissions"] == {}
+    build, deploy = pages["jobs"]["build"], pages["jobs"]["deploy"]
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    uses = [step.get("uses", "").split("@")[0] for job in (build, deploy) for step in job["steps"]]
+    for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
+        assert action in uses
+    assert "SOURCE_DATE_EPOCH" in "".join(runs(build)) and "make build" in "".join(runs(build))
+    assert any("ATLAS_SITE_URL" in step.get("env", {}) for step in build["steps"])  # site_url: the Pages address
+
+
 @pytest.mark.parametrize("name", ["addition.yml", "correction.yml"])
 def test_issue_form_asks_for_places_and_a_required_source_url(name: str) -> None:
     form = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE" / name).read_text(encoding="utf-8"))
