@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
+# The browser tests' Chromium; `make test CHROMIUM=` uses Playwright's own download instead (README).
 CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 export NO_MKDOCS_2_WARNING := 1
 # Installs a Debian package, as root or through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -41,7 +43,7 @@ schema: setup
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
-	@test -x $(CHROMIUM) || { $(APT) chromium; }
+	@test -z "$(CHROMIUM)" || test -x $(CHROMIUM) || { $(APT) chromium; }
 
 test: setup browser
 	$(BIN)/python -m pytest -q

@@ -9,6 +9,7 @@ naming the macro and the argument, which fails the build with the page's name.
 from __future__ import annotations
 
 import typing
+from pathlib import Path
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
@@ -101,6 +102,13 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str]) -> dic
             f'<table class="atlas-table"><thead><tr><th>id</th><th>Label</th><th>Definition</th><th>Map colour</th></tr></thead><tbody>{body}</tbody></table>'
         )
 
+    def contributing_guide() -> str:
+        """CONTRIBUTING.md is written once, for GitHub; the Contribute page shows the same text.
+
+        Plain text, not Markup: the engine reads it as the page's own Markdown (headings, contents).
+        """
+        return (Path(site.root) / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
     def downloads_table() -> Markup:
         body = "".join(
             f'<tr><td><a href="{escape(relative(here(), "downloads/" + name))}">{escape(name)}</a></td><td>{escape(text)}</td></tr>'
@@ -141,5 +149,5 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str]) -> dic
         function.__name__: function
         for function in (home_figures, atlas_count, place_link, top_places, field_reference, vocabulary_table,
                          downloads_table, download_fields, relationship_table, figure, timeline, key_figures,
-                         compare, citation)
+                         compare, citation, contributing_guide)
     }

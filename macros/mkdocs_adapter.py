@@ -69,7 +69,8 @@ def load_for(config: MkDocsConfig) -> Atlas:
         errors = sum(f.severity == "error" for f in findings)
         raise PluginError(f"the data has {errors} error(s): run `make check` to see them")
     build.atlas = atlas
-    build.site = pages.SiteConfig(repo_url=config.repo_url or "", site_url=config.site_url or "", site_name=config.site_name)
+    build.site = pages.SiteConfig(repo_url=config.repo_url or "", site_url=config.site_url or "",
+                                  site_name=config.site_name, root=str(project))
     return atlas
 
 
@@ -144,7 +145,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
-    edit = build.edits.get(page.file.src_uri)
+    # A hand-written page whose text lives elsewhere names that file in its front matter (`edit:`).
+    edit = build.edits.get(page.file.src_uri) or page.meta.get("edit")
     if edit:
         page.edit_url = build.site.edit_url(edit)
     return context
@@ -170,6 +172,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     server.watch(str(build.data_dir))
+    server.watch(str(Path(build.site.root) / "CONTRIBUTING.md"))  # the Contribute page's text
     return server
 
 

@@ -48,6 +48,7 @@ class SiteConfig:
     edit_branch: str = "main"
     site_url: str = ""
     site_name: str = "City Diplomacy Atlas"
+    root: str = "."  # the repository's folder, where CONTRIBUTING.md is
 
     def absolute(self, target: str) -> str:
         """The public address of a site-root relative URL (the relative URL if none is set)."""

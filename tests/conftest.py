@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-CHROMIUM = Path("/usr/bin/chromium")
+# The browser tests' Chromium: Debian's by default; CHROMIUM=/path/to/chrome for another one, or
+# CHROMIUM= (empty) for the one `python -m playwright install chromium` downloads (as on GitHub).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 class DataDir:

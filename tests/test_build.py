@@ -166,6 +166,16 @@ def test_contributor_guide_lists_every_field_of_the_model(site: Path) -> None:
             assert f"<code>{name}</code>" in html, (record.__name__, name)
 
 
+def test_contribute_page_shows_contributing_md(site: Path) -> None:
+    """CONTRIBUTING.md (for GitHub) and the Contribute page are one text: they cannot drift apart."""
+    import markdown
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    expected = text_of(markdown.markdown(guide, extensions=["tables", "fenced_code"])).strip()
+    shown = text_of(page(site, "contributing")).replace("&para;", "")  # the headings' permalinks
+    assert expected in re.sub(r" +", " ", shown)
+
+
 def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert mkdocs_build(again).returncode == 0
