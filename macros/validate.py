@@ -262,6 +262,8 @@ class _References:
             _check_dates(report, path, membership.since, membership.until, "since", "until")
             self.sources(report, path, membership.sources)
             self.alternatives(report, path, membership.alternatives)
+        for section in ("memberships", "events"):
+            self.repeated(report, section, getattr(place, section))
         for i, event in enumerate(place.events):
             path = ("events", i)
             self.term(report, path + ("kind",), "event", event.kind)
@@ -272,6 +274,13 @@ class _References:
             if event.program:
                 self.ref(report, path + ("program",), "program", event.program)
             self.sources(report, path, event.sources)
+
+    def repeated(self, report: _FileReport, section: str, items: list) -> None:
+        """An entry written twice in one list (a command run twice, a copy and paste)."""
+        for i, item in enumerate(items):
+            if item in items[:i]:
+                line, _ = report.doc.position((section, items.index(item))) if report.doc else (1, 1)
+                report.error((section, i), f"the same entry is already at line {line}: record it once")
 
     def duplicate(self, report: _FileReport, pid: str, index: int, seen: dict) -> None:
         """The same pair, type and bodies, not told apart by a different signing date."""

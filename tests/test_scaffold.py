@@ -95,6 +95,8 @@ def test_new_membership_event_and_source(data: Path) -> None:
     assert "events:\n  - date: 2024-05\n    title: Mayor visits Taipei\n    kind: visit\n    with:\n      - taipei\n" in text
     assert run("check", str(data)).returncode == 0
     assert run("fmt", "--check", str(data)).returncode == 0
+    again = atlas(data, "new", "membership", "houston", "c40", "--since", "2006", "--source", "houston-gov")
+    assert again.returncode == 1 and "memberships[1]: the same entry is already at line" in again.stderr
 
 
 def test_what_new_writes_builds(tmp_path: Path, data: Path) -> None:

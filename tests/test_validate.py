@@ -280,3 +280,8 @@ def test_python_field_names_are_not_a_back_door(data: DataDir) -> None:
         f"{path}:6:5: error: relationships[0].with_: unknown field (did you mean 'with'?)",
         f"{path}:6:5: error: relationships[0]: missing required field 'with'",
     ]
+
+
+def test_an_entry_written_twice_is_an_error(data: DataDir) -> None:
+    data.write("cities/taipei.yaml", TAIPEI + "  - {network: citynet, since: 1987, sources: [taipei-gov]}\n")
+    assert errors(data) == [f"{data.display('cities/taipei.yaml')}:12:5: error: memberships[1]: the same entry is already at line 11: record it once"]
