@@ -74,7 +74,7 @@ def _report(written: scaffold.Written) -> int:
 
 
 def new_place(args: argparse.Namespace) -> int:
-    return _report(scaffold.new_place(args.data, args.name, args.country, args.geonames, args.id))
+    return _report(scaffold.new_place(args.data, args.name, args.country, args.geonames, args.id, args.kind, args.coordinates))
 
 
 def new_link(args: argparse.Namespace) -> int:
@@ -124,6 +124,9 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
     place.add_argument("--country", help="ISO 3166-1 code, e.g. DK (needed when the name is ambiguous)")
     place.add_argument("--geonames", type=int, metavar="ID", help="the GeoNames id, to choose among places of one name")
     place.add_argument("--id", help="the file name to use (default: from the name)")
+    place.add_argument("--kind", default="city", help="a place kind id from data/vocabulary.yaml (default: city), e.g. prefecture")
+    place.add_argument("--coordinates", type=float, nargs=2, metavar=("LAT", "LON"),
+                       help="for a place GeoNames' city list lacks (a prefecture, a small town): its point, with --country")
 
     link = new("link", new_link, "add a link between two places, to the first place's file",
                     "atlas new link kaohsiung aarhus --type sister --signed 2025-09-14 --source https://… --title 'Kaohsiung and Aarhus sign'")

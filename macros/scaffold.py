@@ -109,16 +109,18 @@ def native_names(city: dict) -> dict[str, str]:
     return {tag: best}
 
 
-def place_record(name: str, city: dict) -> CommentedMap:
+def place_record(name: str, city: dict, kind: str = "city") -> CommentedMap:
+    """A place record from a GeoNames city (or from a dict with only country, latitude and longitude)."""
     record = CommentedMap(name=name)
-    names = native_names(city)
+    names = native_names(city) if "alternatenames" in city else {}
     if names:
         record["names"] = _flow(CommentedMap(names))
-    record["kind"] = "city"
+    record["kind"] = kind
     record["country"] = city["countrycode"]
     record["coordinates"] = _flow(CommentedSeq([round(city["latitude"], 4), round(city["longitude"], 4)]))
-    record["population"] = city["population"]
-    record["geonames"] = city["geonameid"]
+    for field, key in (("population", "population"), ("geonames", "geonameid")):
+        if key in city:
+            record[field] = city[key]
     return record
 
 
@@ -177,11 +179,18 @@ def _new(path: Path) -> Path:
 
 
 def new_place(data_dir: Path, name: str, country: Optional[str] = None, geonames: Optional[int] = None,
-              rid: Optional[str] = None) -> Written:
-    city = find_city(name, country, geonames)
+              rid: Optional[str] = None, kind: str = "city", coordinates: Optional[tuple[float, float]] = None) -> Written:
+    """A place from GeoNames' cities; with `coordinates` (and a country), one GeoNames does not list."""
+    if coordinates is not None:
+        if not country:
+            raise ScaffoldError("a place given by its coordinates needs its country: add --country CODE")
+        city = {"countrycode": country.upper(), "latitude": coordinates[0], "longitude": coordinates[1]}
+        notes = ["coordinates as given: say what the point is in coordinates_note if it is not the place itself"]
+    else:
+        city = find_city(name, country, geonames)
+        notes = [f"from GeoNames: {_describe(city)}"]
     path = _new(_record_path(data_dir, "cities", rid or slug(name)))
-    text = yamledit.dump(place_record(name, city), path)
-    notes = [f"from GeoNames: {_describe(city)}"]
+    text = yamledit.dump(place_record(name, city, kind), path)
     if "names" in text:
         notes.append("the native name comes from GeoNames' alternate names: check it against the city's own site")
     return write_checked(data_dir, path, text, notes)

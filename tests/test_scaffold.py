@@ -40,6 +40,18 @@ def test_new_place_takes_the_native_name_in_the_country_script(data: Path) -> No
     assert "names: {ja: 横浜市}\n" in (data / "cities" / "yokohama-2.yaml").read_text(encoding="utf-8")
 
 
+def test_a_place_geonames_lacks_is_given_by_its_coordinates(data: Path) -> None:
+    result = atlas(data, "new", "place", "Shimane Prefecture", "--kind", "prefecture", "--country", "JP",
+                   "--coordinates", "35.4723", "133.0505")
+    assert result.returncode == 0, result.stderr
+    assert (data / "cities" / "shimane-prefecture.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../schemas/place.schema.json\n"
+        "name: Shimane Prefecture\nkind: prefecture\ncountry: JP\ncoordinates: [35.4723, 133.0505]\n"
+    )
+    no_country = atlas(data, "new", "place", "Somewhere", "--coordinates", "1", "2")
+    assert no_country.stderr == "atlas new: error: a place given by its coordinates needs its country: add --country CODE\n"
+
+
 def test_ambiguous_unknown_and_existing_places_are_refused(data: Path) -> None:
     portland = atlas(data, "new", "place", "San Jose")
     assert portland.returncode == 1
