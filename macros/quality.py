@@ -10,10 +10,17 @@ from . import figures
 from .atlas import Atlas, Link
 from .model import Reported, SourceEntry
 
-# Hosts whose pages are blogs, personal sites, scraped mirrors or forums: leads, not proof.
-WEAK_HOSTS = (
-    "blogspot.com", "wordpress.com", "medium.com", "kadosan.com", "infogalactic.com", "wikiwand.com",
-    "kfd.me", "everybodywiki.com", "5ch.net", "5ch.com.tw", "fandom.com", "tripadvisor.com",
+# Copies of Wikipedia and other encyclopedias: never a source (the checker warns).
+MIRROR_HOSTS = (
+    "infogalactic.com", "kfd.me", "wikiwand.com", "wikimili.com", "wiki2.org", "wikizero.com",
+    "everybodywiki.com", "handwiki.org", "how.com.vn", "cryer.org.uk", "en-academic.com",
+    "alchetron.com", "justapedia.org", "wenewstw.com", "dbpedia.org", "wikibrief.org", "howkno.com",
+    "jsaytz.com", "db0nus869y26v.cloudfront.net",
+)
+# Blogs, personal sites, forums and mirrors: leads, not proof (the Data-quality page lists them).
+WEAK_HOSTS = MIRROR_HOSTS + (
+    "blogspot.com", "wordpress.com", "medium.com", "kadosan.com", "5ch.net", "5ch.com.tw", "fandom.com",
+    "tripadvisor.com",
 )
 
 
@@ -34,9 +41,17 @@ def coverage(atlas: Atlas) -> list[Gap]:
     return sorted(gaps, key=lambda g: (-g.missing, g.pid))
 
 
+def _on(url: str, hosts: tuple[str, ...]) -> bool:
+    host = urlsplit(url).hostname or ""
+    return any(host == known or host.endswith("." + known) for known in hosts)
+
+
+def is_mirror(url: str) -> bool:
+    return _on(url, MIRROR_HOSTS)
+
+
 def is_weak(entry: SourceEntry) -> bool:
-    host = urlsplit(entry.url or "").hostname or ""
-    return any(host == weak or host.endswith("." + weak) for weak in WEAK_HOSTS)
+    return _on(entry.url or "", WEAK_HOSTS)
 
 
 def _entry(atlas: Atlas, source: Any) -> SourceEntry:

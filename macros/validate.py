@@ -16,7 +16,7 @@ from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from . import countries
+from . import countries, quality
 from .atlas import Atlas
 from .model import FOLDERS, ID_RE, RESERVED_IDS, Alternative, Place, Record, Vocabulary, field_names, nested_model
 from .yamlload import YAML11_BOOLS, Document, YamlError, parse, read
@@ -187,6 +187,12 @@ class _References:
         for i, source in enumerate(sources):
             if isinstance(source, str):
                 self.ref(report, path + ("sources", i), "source", source)
+            else:
+                self.mirror(report, path + ("sources", i), source)
+
+    def mirror(self, report: _FileReport, path: tuple, entry: Any) -> None:
+        if entry.url and quality.is_mirror(entry.url):
+            report.warning(path + ("url",), "a copy of an encyclopedia, not a source: cite the page it copies, or an official page or news report")
 
     def alternatives(self, report: _FileReport, path: tuple, alternatives: list[Alternative]) -> None:
         for i, alt in enumerate(alternatives):
@@ -199,6 +205,8 @@ class _References:
         for pid, place in self.atlas.iter_places():
             report = self.reports[("cities", pid)]
             self.place(report, pid, place, seen_links)
+        for sid, entry in sorted(self.atlas.sources.items()):
+            self.mirror(self.reports[("sources", sid)], (), entry)
         for nid, network in sorted(self.atlas.networks.items()):
             report = self.reports[("networks", nid)]
             self.term(report, ("kind",), "network", network.kind)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from pydantic import BaseModel
 
+from macros import quality
 from macros.atlas import Atlas
 from macros.model import PartialDate, SourceEntry
 from macros.validate import load
@@ -91,12 +92,6 @@ def test_networks_programmes_and_events() -> None:
 
 # Scraped copies of Wikipedia and similar mirrors: never a source. Cite the original (or a better
 # page) instead; a link resting only on an encyclopaedia list is recorded with status disputed.
-MIRROR_HOSTS = (
-    "infogalactic.com", "kfd.me", "wikiwand.com", "wikimili.com", "wiki2.org", "wikizero.com",
-    "everybodywiki.com", "handwiki.org", "how.com.vn", "cryer.org.uk", "en-academic.com",
-    "alchetron.com", "justapedia.org", "wenewstw.com", "db0nus869y26v.cloudfront.net",
-    "dbpedia.org", "wikibrief.org", "jsaytz.com", "howkno.com",
-)
 CITY_TIES = ("sister", "partner", "friendship")
 
 
@@ -185,7 +180,7 @@ def test_every_link_count_membership_and_event_is_sourced() -> None:
 def test_no_source_is_a_wikipedia_mirror() -> None:
     urls = [s.url for s in all_sources() if s.url]
     assert len(urls) > 200
-    bad = [u for u in urls if any(urlsplit(u).hostname == h or (urlsplit(u).hostname or "").endswith("." + h) for h in MIRROR_HOSTS)]
+    bad = [u for u in urls if any(urlsplit(u).hostname == h or (urlsplit(u).hostname or "").endswith("." + h) for h in quality.MIRROR_HOSTS)]
     assert bad == []
 
 

@@ -285,3 +285,10 @@ def test_python_field_names_are_not_a_back_door(data: DataDir) -> None:
 def test_an_entry_written_twice_is_an_error(data: DataDir) -> None:
     data.write("cities/taipei.yaml", TAIPEI + "  - {network: citynet, since: 1987, sources: [taipei-gov]}\n")
     assert errors(data) == [f"{data.display('cities/taipei.yaml')}:12:5: error: memberships[1]: the same entry is already at line 11: record it once"]
+
+
+def test_a_mirror_of_an_encyclopedia_is_a_warning(data: DataDir) -> None:
+    data.write("sources/taipei-gov.yaml", "title: Taipei\nurl: https://infogalactic.com/info/Taipei\n")
+    assert warnings(data) == [
+        f"{data.display('sources/taipei-gov.yaml')}:2:6: warning: url: a copy of an encyclopedia, not a source: cite the page it copies, or an official page or news report"
+    ]
