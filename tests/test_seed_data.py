@@ -163,7 +163,7 @@ def test_yokohama_ties_against_its_counts() -> None:
     assert {"cebu-city", "da-nang"} <= {l.other("yokohama") for l in atlas().links_of("yokohama") if l.rel.type == "cooperation"}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 targets not yet reached: Taipei 58 of 61, Kaohsiung 44 of 47, Yokohama 20 + 6 ports")
+@pytest.mark.xfail(strict=True, reason="issue 10 targets not yet reached: Taipei 58 of 61 (56 recorded), Kaohsiung 44 of 47 (43), Yokohama 20 city ties + 6 ports (19 + 5); no source found names the rest")
 def test_issue_10_full_targets() -> None:
     taipei, kaohsiung, yokohama = type_counts("taipei"), type_counts("kaohsiung"), type_counts("yokohama")
     assert sum(taipei[t] for t in CITY_TIES) >= 58
