@@ -143,10 +143,12 @@ def test_kaohsiung_allied_cities_against_its_count_of_45_then_47() -> None:
     allied = type_counts("kaohsiung")
     assert allied["sister"] + allied["friendship"] >= 43  # of 47 (45 + Guam + Katowice)
     confirmed = type_counts("kaohsiung", confirmed_only=True)
-    assert confirmed["sister"] + confirmed["friendship"] >= 34
-    # Prishtina, once a Wikipedia-only lead, is confirmed by CNA: the 39th allied city (2024-03-22).
+    assert confirmed["sister"] + confirmed["friendship"] >= 35
+    # Two former Wikipedia-only leads confirmed by news reports: Prishtina, the 39th allied city
+    # (CNA, 2024-03-22), and Panama City (signed 2016-09-05, before Panama turned to Beijing).
     pristina = link("kaohsiung", "pristina")
     assert pristina.status == "active" and pristina.signed == PartialDate(2024, 3, 22)
+    assert link("kaohsiung", "panama-city").signed == PartialDate(2016, 9, 5)
     assert {39, 40} <= counts
     for pid in ("guam", "katowice", "gdynia", "aomori-prefecture", "mutsu", "koror", "king-county"):
         assert link("kaohsiung", pid).rel.sources
