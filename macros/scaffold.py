@@ -161,12 +161,9 @@ def _record_path(data_dir: Path, folder: str, rid: str) -> Path:
 def _existing(data_dir: Path, folder: str, rid: str, what: str) -> Path:
     path = _record_path(data_dir, folder, rid)
     if not path.is_file():
-        raise ScaffoldError(f"no {what} '{rid}' ({path} does not exist){_add_hint(what)}")
+        hint = ": add it first with `atlas new place`" if what == "place" else ""
+        raise ScaffoldError(f"no {what} '{rid}' ({path} does not exist){hint}")
     return path
-
-
-def _add_hint(what: str) -> str:
-    return ": add it first with `atlas new place`" if what == "place" else ""
 
 
 def _new(path: Path) -> Path:
@@ -196,18 +193,14 @@ def new_place(data_dir: Path, name: str, country: Optional[str] = None, geonames
     return write_checked(data_dir, path, text, notes)
 
 
-def source_value(data_dir: Path, source: str, title: Optional[str], publisher: Optional[str] = None) -> Any:
+def source_value(data_dir: Path, source: str, title: Optional[str]) -> Any:
     """A source id from data/sources/, or a source written in place from a URL and a title."""
     if not re.match(r"^https?://", source):
         _existing(data_dir, "sources", source, "source")
         return source
     if not title:
         raise ScaffoldError("a source URL needs its title: add --title 'Title of the page'")
-    entry = CommentedMap(title=title)
-    if publisher:
-        entry["publisher"] = publisher
-    entry["url"] = source
-    return entry
+    return CommentedMap(title=title, url=source)
 
 
 def date_value(text: Optional[str]) -> Any:
