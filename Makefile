@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
+# The browser tests' Chromium; `make test CHROMIUM=` uses Playwright's own download instead (README).
 CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 export NO_MKDOCS_2_WARNING := 1
 # Installs a Debian package, as root or through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -11,7 +13,7 @@ APT = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq
 # Builds of the same data are byte-identical: pin the date MkDocs writes into sitemap.xml.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup serve build check schema test browser bench clean
+.PHONY: setup serve build check fmt schema test browser bench clean
 
 setup: $(READY)
 
@@ -33,12 +35,15 @@ build: setup
 check: setup
 	$(BIN)/atlas check data
 
+fmt: setup
+	$(BIN)/atlas fmt data
+
 schema: setup
 	$(BIN)/atlas schema schemas
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
-	@test -x $(CHROMIUM) || { $(APT) chromium; }
+	@test -z "$(CHROMIUM)" || test -x $(CHROMIUM) || { $(APT) chromium; }
 
 test: setup browser
 	$(BIN)/python -m pytest -q

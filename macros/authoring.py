@@ -1,21 +1,20 @@
 """The macros hand-written pages may use (registered with mkdocs-macros by the adapter).
 
-    {{ home_figures() }}            headline figures and latest agreements
-    {{ place_link("taipei") }}      a link to a place page
-    {{ field_reference("Place") }}  the fields of a record type, from the model
-    {{ vocabulary_table("relationship_types") }}
-    {{ downloads_table() }}
-    {{ atlas_count("places") }}     places, links, networks, programs, sources
+The Authoring page (content/authoring.md) shows each with an example; a test fails when one
+is missing there. The blocks (tables, timelines, figures, comparisons) are the functions of
+`blocks.py`, the same the generated pages are made of. A wrong argument raises ValueError
+naming the macro and the argument, which fails the build with the page's name.
 """
 
 from __future__ import annotations
 
 import typing
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import exports, model, pages
+from . import blocks, exports, model, pages
 from .atlas import Atlas
 from .render import relative
 
@@ -65,37 +64,32 @@ def field_reference(name: str) -> Markup:
     )
 
 
-def register(env: Any, atlas: Atlas, site: pages.SiteConfig) -> None:
-    def here() -> str:
-        page = getattr(env, "page", None)
-        return page.url if page is not None else ""
+def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str]) -> dict[str, Callable[..., Any]]:
+    """The macros by name. `here()` is the URL of the page being written, for relative links.
 
-    @env.macro
+    They return finished, escaped HTML (Markup): the engine adapter puts it in after the
+    engine's own Markdown, so no data text is ever read as Markdown.
+    """
+
     def home_figures() -> Markup:
         return Markup(pages.home_page(atlas, site))
 
-    @env.macro
     def atlas_count(what: str) -> int:
         if what not in COUNTABLE:
             raise ValueError(f"atlas_count: '{what}' is not one of {', '.join(COUNTABLE)}")
         return len(atlas.links) if what == "links" else len(getattr(atlas, what))
 
-    @env.macro
     def place_link(pid: str) -> Markup:
         if pid not in atlas.places:
             raise ValueError(f"place_link: no place '{pid}'")
         return Markup(f'<a href="{escape(relative(here(), pages.place_url(pid)))}">{escape(atlas.places[pid].name)}</a>')
 
-    @env.macro
     def top_places(n: int = 5) -> Markup:
         ranked = sorted(atlas.places, key=lambda pid: (-len(atlas.links_of(pid)), pid))[:n]
         return Markup(", ").join(
             Markup("{link} ({count})").format(link=place_link(pid), count=len(atlas.links_of(pid))) for pid in ranked
         )
 
-    env.macro(field_reference)
-
-    @env.macro
     def vocabulary_table(section: str) -> Markup:
         terms = getattr(atlas.vocabulary, section)
         body = "".join(
@@ -108,10 +102,52 @@ def register(env: Any, atlas: Atlas, site: pages.SiteConfig) -> None:
             f'<table class="atlas-table"><thead><tr><th>id</th><th>Label</th><th>Definition</th><th>Map colour</th></tr></thead><tbody>{body}</tbody></table>'
         )
 
-    @env.macro
+    def contributing_guide() -> str:
+        """CONTRIBUTING.md is written once, for GitHub; the Contribute page shows the same text.
+
+        Plain text, not Markup: the engine reads it as the page's own Markdown (headings, contents).
+        """
+        return (Path(site.root) / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
     def downloads_table() -> Markup:
         body = "".join(
             f'<tr><td><a href="{escape(relative(here(), "downloads/" + name))}">{escape(name)}</a></td><td>{escape(text)}</td></tr>'
             for name, text in exports.DOWNLOADS.items()
         )
         return Markup(f'<table class="atlas-table"><thead><tr><th>File</th><th>What it holds</th></tr></thead><tbody>{body}</tbody></table>')
+
+    def download_fields(name: str) -> Markup:
+        if name not in exports.TABLES:
+            raise ValueError(f"download_fields: name='{name}': one of {', '.join(exports.TABLES)}")
+        body = "".join(f"<tr><td><code>{escape(c.name)}</code></td><td>{escape(c.meaning)}</td></tr>" for c in exports.TABLES[name][0])
+        return Markup(f'<table class="atlas-table atlas-fields"><caption>{escape(name)}</caption>'
+                      f"<thead><tr><th>Column</th><th>Meaning</th></tr></thead><tbody>{body}</tbody></table>")
+
+    def relationship_table(caption: str = "", **arguments: Any) -> Markup:
+        chosen = blocks.LinkFilter.of("relationship_table", atlas, **arguments)
+        return blocks.relationship_table(atlas, site, here(), chosen, caption or "Links")
+
+    def figure(what: str, **arguments: Any) -> Any:
+        return blocks.figure(atlas, what, blocks.LinkFilter.of("figure", atlas, **arguments))
+
+    def timeline(place: str) -> Markup:
+        blocks.LinkFilter.of("timeline", atlas, place=place)
+        return blocks.timeline(atlas, site, here(), place)
+
+    def key_figures(place: str) -> Markup:
+        blocks.LinkFilter.of("key_figures", atlas, place=place)
+        return blocks.key_figures(atlas, site, here(), place)
+
+    def compare(first: str, second: str) -> Markup:
+        return blocks.compare(atlas, site, here(), first, second)
+
+    def citation(title: str = "", page: str = "") -> Markup:
+        """A ready citation of this page (or of `page`, site-root relative) with the licence."""
+        return blocks.block(atlas, site, here(), "citation", title or site.site_name, page or here(), notes=False)
+
+    return {
+        function.__name__: function
+        for function in (home_figures, atlas_count, place_link, top_places, field_reference, vocabulary_table,
+                         downloads_table, download_fields, relationship_table, figure, timeline, key_figures,
+                         compare, citation, contributing_guide)
+    }

@@ -134,7 +134,7 @@ class MapData:
                 "signed": str(link.signed) if link.signed else None,
                 "year": link.signed.year if link.signed else None,
                 "status": link.status,
-                "stroke": self.atlas.type_color(link.rel.type),
+                "stroke": term.shown_color,
             }
             feature = {"type": "Feature", "geometry": line_geometry(self._arc(link, segments)), "properties": properties}
             self._lines[key] = _text(feature)

@@ -8,15 +8,20 @@ awaited in on_post_build) and makes `mkdocs serve` watch data/. The macros for a
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
+
+from markupsafe import Markup
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -24,7 +29,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import exports, mapsite, pages
+from . import exports, feed, mapsite, pages
 from .atlas import Atlas
 from .render import relative
 from .validate import load
@@ -41,6 +46,7 @@ class _Build:
     data_dir: Path = Path("data")
     edits: dict[str, str] = field(default_factory=dict)  # generated page -> the data file to edit
     html: dict[str, str] = field(default_factory=dict)  # generated page source path -> its finished content
+    shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
     search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
     map_data: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson -> how to make it
     writer: Optional[int] = None  # the process writing maps and downloads during the build
@@ -68,7 +74,8 @@ def load_for(config: MkDocsConfig) -> Atlas:
         errors = sum(f.severity == "error" for f in findings)
         raise PluginError(f"the data has {errors} error(s): run `make check` to see them")
     build.atlas = atlas
-    build.site = pages.SiteConfig(repo_url=config.repo_url or "")
+    build.site = pages.SiteConfig(repo_url=config.repo_url or "", site_url=config.site_url or "",
+                                  site_name=config.site_name, root=str(project))
     return atlas
 
 
@@ -113,33 +120,59 @@ def _map_page(block: str) -> str:
     )
 
 
+_PLACEHOLDER = re.compile(r"<p>(atlasshield[0-9a-f]{24})</p>|(atlasshield[0-9a-f]{24})")
+
+
+def shield(html: Markup) -> str:
+    """A placeholder for a macro's HTML: the engine's Markdown (with attr_list) sees only it."""
+    token = "atlasshield" + hashlib.sha256(html.encode("utf-8")).hexdigest()[:24]
+    build.shielded[token] = str(html)
+    return token
+
+
+def _shielded(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        return shield(result) if isinstance(result, Markup) else result
+
+    return call
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Generated pages: the engine converted only their heading skeleton; put the real HTML in."""
-    return build.html.pop(page.file.src_uri, html)
+    """Generated pages: the engine converted only their heading skeleton; put the real HTML in.
+
+    Hand-written pages: put each macro's HTML where its placeholder is.
+    """
+    if page.file.src_uri in build.html:
+        return build.html.pop(page.file.src_uri)
+    return _PLACEHOLDER.sub(lambda m: build.shielded.get(m.group(1) or m.group(2), m.group(0)), html)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
-    edit = build.edits.get(page.file.src_uri)
+    # A hand-written page whose text lives elsewhere names that file in its front matter (`edit:`).
+    edit = build.edits.get(page.file.src_uri) or page.meta.get("edit")
     if edit:
         page.edit_url = build.site.edit_url(edit)
     return context
 
 
 def write_files(config: MkDocsConfig) -> None:
-    """What the build writes besides pages: the maps' scripts, assets and data, and the downloads."""
+    """What the build writes besides pages: the maps' scripts, assets and data, the downloads and the feed."""
     from . import mapdata, maps  # Folium and numpy: only in the process that writes these
 
     atlas = build.atlas
     assert atlas is not None
     site_dir = Path(config.site_dir)
     maps.install_assets(site_dir / "assets", Path(config.config_file_path).parent)
-    types = [{"id": t.id, "label": t.label, "color": atlas.type_color(t.id)} for t in atlas.vocabulary.relationship_types]
+    types = [{"id": t.id, "label": t.label, "color": t.shown_color} for t in atlas.vocabulary.relationship_types]
     data = mapdata.MapData(atlas)
     texts = {path: make(data) for path, make in build.map_data.items()}
     for path, text in {**maps.kind_scripts(types), **texts}.items():
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / path).write_text(text, encoding="utf-8")
-    exports.write_all(atlas, site_dir / "downloads")
+    exports.write_all(atlas, site_dir)
+    (site_dir / "feed.xml").write_text(feed.atom(atlas, build.site), encoding="utf-8")
 
 
 def start_writing_files(config: MkDocsConfig) -> Optional[int]:
@@ -180,6 +213,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     server.watch(str(build.data_dir))
+    server.watch(str(Path(build.site.root) / "CONTRIBUTING.md"))  # the Contribute page's text
     return server
 
 
@@ -188,4 +222,10 @@ def define_env(env: Any) -> None:
     from . import authoring
 
     atlas = build.atlas if build.atlas is not None else load_for(env.conf)
-    authoring.register(env, atlas, build.site)
+
+    def here() -> str:
+        page = getattr(env, "page", None)
+        return page.url if page is not None else ""
+
+    for name, function in authoring.macros(atlas, build.site, here).items():
+        env.macro(_shielded(function), name)

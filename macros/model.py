@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Optional, Union
 
+import langcodes
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -27,6 +28,12 @@ from pydantic_core import PydanticCustomError, core_schema
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
+# File names an id may not take: generated index pages, and names Windows reserves.
+RESERVED_IDS = frozenset(
+    ["index", "con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)]
+)
+DEFAULT_COLOR = "#777777"  # a vocabulary term without a colour of its own
+FIRST_YEAR, LAST_YEAR = 1000, 2100  # a year outside these is a typo, not history
 
 
 @dataclass(frozen=True, order=True)
@@ -65,6 +72,11 @@ class PartialDate:
                 "date_format", "'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD", {"text": text}
             )
         year, month, day = (int(g) if g else 0 for g in match.groups())
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise PydanticCustomError(
+                "date_value", "'{text}' is not a plausible year: write a year from {first} to {last}",
+                {"text": text, "first": FIRST_YEAR, "last": LAST_YEAR},
+            )
         if match.group(2) and not 1 <= month <= 12:
             raise PydanticCustomError("date_value", "'{text}' does not exist: no month {month}", {"text": text, "month": month})
         if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
@@ -81,7 +93,7 @@ class PartialDate:
     def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> dict:
         return {
             "anyOf": [
-                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
                 {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
             ],
             "description": "A date as precise as the source gives it: YYYY, YYYY-MM or YYYY-MM-DD.",
@@ -96,9 +108,37 @@ def _check_id(value: str) -> str:
     return value
 
 
+# Characters a URL may not hold as written: percent-encode them.
+_URL_ESCAPES = {" ": "%20", '"': "%22", "'": "%27", "<": "%3C", ">": "%3E", "`": "%60", "\\": "%5C"}
+
+
 def _check_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
+    if not re.match(r"^https?://[^\s/?#]+", value):
         raise PydanticCustomError("url_scheme", "'{value}' is not an http or https URL", {"value": value})
+    for char, code in _URL_ESCAPES.items():
+        if char in value:
+            raise PydanticCustomError(
+                "url_char", "'{value}' contains '{char}': write it as {code}", {"value": value, "char": char, "code": code}
+            )
+    if re.search(r"[\x00-\x20\x7f-\x9f]", value):
+        raise PydanticCustomError("url_char", "'{value}' contains a space or control character: remove it", {"value": value})
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank")
+    return value
+
+
+def _check_language(value: str) -> str:
+    if "_" in value or not langcodes.tag_is_valid(value):
+        hint = langcodes.standardize_tag(value) if langcodes.tag_is_valid(value.replace("_", "-")) else None
+        raise PydanticCustomError(
+            "language_tag",
+            "'{value}' is not a BCP 47 language tag such as ja, ko or zh-Hant" + (": write '{hint}'" if hint else ""),
+            {"value": value, "hint": hint},
+        )
     return value
 
 
@@ -118,7 +158,8 @@ Id = Annotated[str, AfterValidator(_check_id), Field(pattern=ID_PATTERN)]
 Url = Annotated[str, AfterValidator(_check_url), Field(pattern=r"^https?://")]
 Country = Annotated[str, AfterValidator(_check_country), Field(pattern=r"^[A-Z]{2}$")]
 Markdown = Annotated[str, Field(description="Markdown text (raw HTML is shown as text).")]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_check_text)]
+Language = Annotated[str, AfterValidator(_check_language), Field(description="A BCP 47 language tag.")]
 
 
 class Record(BaseModel):
@@ -136,7 +177,7 @@ class SourceEntry(Record):
     date: Optional[PartialDate] = Field(None, description="Publication date, as precise as known.")
     url: Optional[Url] = Field(None, description="Where to read it (http or https).")
     accessed: Optional[PartialDate] = Field(None, description="When the URL was read.")
-    language: Optional[str] = Field(None, description="Language of the work (BCP 47, e.g. ja, zh-Hant).")
+    language: Optional[Language] = Field(None, description="Language of the work (BCP 47, e.g. ja, zh-Hant).")
     note: Optional[Markdown] = Field(None, description="What the work says that matters here.")
 
 
@@ -250,7 +291,7 @@ class Place(Record):
     """A place: city, township, district, county, prefecture, province, state or territory."""
 
     name: Text = Field(description="English name.")
-    names: dict[str, Text] = Field(default_factory=dict, description="Names in other languages or scripts, keyed by BCP 47 tag (ja, zh-Hant, ko).")
+    names: dict[Language, Text] = Field(default_factory=dict, description="Names in other languages or scripts, keyed by BCP 47 tag (ja, zh-Hant, ko).")
     kind: Id = Field("city", description="Place kind id from vocabulary.yaml `place_kinds`.")
     country: Country = Field(description="ISO 3166-1 alpha-2 code (TW for Taiwan).")
     coordinates: Annotated[list[float], Field(min_length=2, max_length=2)] = Field(
@@ -274,7 +315,7 @@ class Network(Record):
 
     name: Text = Field(description="Full name.")
     short_name: Optional[str] = Field(None, description="Acronym or short form (C40, ICLEI).")
-    names: dict[str, Text] = Field(default_factory=dict, description="Names in other languages.")
+    names: dict[Language, Text] = Field(default_factory=dict, description="Names in other languages.")
     kind: Id = Field("network", description="Network kind id from vocabulary.yaml `network_kinds`.")
     founded: Optional[PartialDate] = Field(None, description="When it was founded.")
     url: Optional[Url] = Field(None, description="Official website.")
@@ -298,7 +339,7 @@ class Program(Record):
 
     name: Text = Field(description="Full name.")
     short_name: Optional[str] = None
-    names: dict[str, Text] = Field(default_factory=dict)
+    names: dict[Language, Text] = Field(default_factory=dict)
     lead: Id = Field(description="The place that runs it.")
     since: Optional[PartialDate] = Field(None, description="When it started.")
     url: Optional[Url] = None
@@ -316,6 +357,11 @@ class Term(Record):
     label: Text
     definition: Text
     color: Optional[Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(None, description="Map colour, #rrggbb.")
+
+    @property
+    def shown_color(self) -> str:
+        """The colour pages and maps draw it in: its own, or a neutral grey."""
+        return self.color or DEFAULT_COLOR
 
 
 class Vocabulary(Record):
@@ -336,3 +382,26 @@ FOLDERS: dict[str, type[Record]] = {
     "programs": Program,
     "sources": SourceEntry,
 }
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The YAML names of a record type's fields, in the model's (and the canonical file's) order."""
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def nested_model(model: Optional[type[BaseModel]], key: Any) -> Optional[type[BaseModel]]:
+    """The record type of the value of field `key` (of each item, for a list); None for plain values."""
+    if model is None:
+        return None
+    info = next((f for name, f in model.model_fields.items() if (f.alias or name) == key), None)
+    return _record_in(info.annotation) if info is not None else None
+
+
+def _record_in(annotation: Any) -> Optional[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _record_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from markupsafe import Markup, escape
 
-from . import figures, mapsite, search
+from . import exports, figures, mapsite, quality, search
 from .atlas import Atlas, Link, link_order
 from .countries import countries
 from .model import PartialDate, SourceEntry
@@ -51,10 +51,17 @@ def map_html(view: "View", kind: str, map_id: str, label: str) -> Markup:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """What pages need to know about the site: where records can be edited."""
+    """What pages need to know about the site: its address and where records can be edited."""
 
     repo_url: str = ""
     edit_branch: str = "main"
+    site_url: str = ""
+    site_name: str = "City Diplomacy Atlas"
+    root: str = "."  # the repository's folder, where CONTRIBUTING.md is
+
+    def absolute(self, target: str) -> str:
+        """The public address of a site-root relative URL (the relative URL if none is set)."""
+        return self.site_url.rstrip("/") + "/" + target if self.site_url else target
 
     def edit_url(self, data_path: str) -> str:
         return f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{data_path}" if self.repo_url else ""
@@ -154,7 +161,7 @@ class View:
     def type_link(self, tid: str) -> Markup:
         term = self.atlas.term("relationship_types", tid)
         return Markup(
-            f'<a href="{escape(self.url(type_url(tid)))}" class="atlas-type" style="--atlas-type:{self.atlas.type_color(tid)}">'
+            f'<a href="{escape(self.url(type_url(tid)))}" class="atlas-type" style="--atlas-type:{term.shown_color}">'
             f"{escape(term.label)}</a>"
         )
 
@@ -178,6 +185,15 @@ class View:
 
     def source_href(self, sid: str) -> str:
         return self.url(source_url(sid))
+
+    def citation(self, title: str, target: str) -> Markup:
+        """A ready citation of the page at `target` (site-root relative)."""
+        return Markup("{name} contributors. “{title}”. <cite>{name}</cite>. {url} (accessed <var>date</var>).").format(
+            name=self.site.site_name, title=title, url=self.site.absolute(target)
+        )
+
+    def licence_link(self) -> Markup:
+        return Markup('<a href="{url}" rel="license">{name}</a>').format(url=exports.LICENCE_URL, name=exports.LICENCE)
 
 
 def _front_matter(title: str, **extra: Any) -> str:
@@ -295,6 +311,8 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         events_about=events_about,
         map_html=map_html(view, "place", f"map-{pid}", f"Map of the links of {place.name}"),
         kind_label=view.label("place_kinds", place.kind),
+        here=here,
+        downloads={"json": exports.place_download(pid, "json")},
         file=atlas.files[("cities", pid)],
     )
     return generated(uri, place.name, body, False, atlas.files[("cities", pid)],
@@ -387,7 +405,7 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
     by_country = _places_by_country(atlas)
     rows = [(pid, place, figs[pid]) for pid, place in atlas.iter_places()]
     dated = [link for link in atlas.links_by_date if link.signed]
-    type_legend = [(t.id, t.label, atlas.type_color(t.id)) for t in atlas.vocabulary.relationship_types]
+    type_legend = [(t.id, t.label, t.shown_color) for t in atlas.vocabulary.relationship_types]
     decades, by_type = figures.per_decade(dated, lambda link: link.rel.type)
     _, by_region = figures.per_decade(dated, lambda link: figures.region_of(atlas.places[link.partner].country))
     years: dict[int, list[Link]] = defaultdict(list)
@@ -410,6 +428,8 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
             ),
         ),
         _page("bibliography.html", "sources/index.md", "Sources", atlas, site, True, citing=citing),
+        _page("coverage.html", "coverage.md", "Coverage", atlas, site, True, gaps=quality.coverage(atlas)),
+        _page("quality.html", "quality.md", "Data quality", atlas, site, True, q=quality.quality(atlas)),
     ]
     rows: dict = {}
     pages += [country_page(atlas, code, pids, site, rows) for code, pids in by_country.items()]

@@ -119,6 +119,7 @@ def templates() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md
+    env.filters["href"] = lambda url: safe_url(url) or "#"
     env.filters["slugify"] = lambda title: slugify(title, "-")
     env.filters["mdinline"] = lambda text: md(text, inline=True)
     return env

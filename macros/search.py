@@ -12,7 +12,7 @@ search box shows them as HTML.
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 
 from .atlas import Atlas
 from .countries import countries
@@ -23,7 +23,7 @@ def plain(markdown_text: str | None) -> str:
     """Contributor Markdown as plain text."""
     if not markdown_text:
         return ""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(md(markdown_text)))).strip()
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(md(markdown_text)))).strip())
 
 
 def place_title(atlas: Atlas, pid: str) -> str:

@@ -7,17 +7,19 @@ Atlas (None when there are errors) with the findings. No MkDocs here.
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from . import countries
+from . import countries, quality
 from .atlas import Atlas
-from .model import FOLDERS, ID_RE, Alternative, Place, Record, Vocabulary
-from .yamlload import YAML11_BOOLS, Document, YamlError, parse
+from .model import FOLDERS, ID_RE, RESERVED_IDS, Alternative, Place, Record, Vocabulary, field_names, nested_model
+from .yamlload import YAML11_BOOLS, Document, YamlError, parse, read
 
 # Vocabulary section that each referring field takes its ids from.
 _TERM_SECTIONS = {
@@ -82,29 +84,11 @@ class _FileReport:
 
 def _field_names(model: type[BaseModel], path: tuple) -> list[str]:
     """The field names allowed at `path` inside `model` (for 'did you mean')."""
-    current: Any = model
+    current: Optional[type[BaseModel]] = model
     for part in path:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
-            continue
-        info = current.model_fields.get(part) or next(
-            (f for f in current.model_fields.values() if f.alias == part), None
-        )
-        if info is None:
-            return []
-        current = _inner_model(info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
-    return []
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+        if not isinstance(part, int):
+            current = nested_model(current, part)
+    return field_names(current) if current is not None else []
 
 
 def _describe(value: Any) -> str:
@@ -125,6 +109,8 @@ def _message(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     """Turn one pydantic error into (path, message, points-at-key)."""
     path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("~")))
     kind, value = error["type"], error.get("input")
+    if path and path[-1] == "[key]":  # a mapping's key, such as a language tag in `names`
+        return path[:-1], error["msg"], True
     if kind == "extra_forbidden":
         return path, f"unknown field{suggest(str(path[-1]), _field_names(model, path[:-1]))}", True
     if kind == "missing":
@@ -167,6 +153,9 @@ def _message(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
 def _check_dates(report: _FileReport, path: tuple, start: Any, end: Any, start_name: str, end_name: str) -> None:
     if start and end and end.sort_key() < start.sort_key():
         report.error(path + (end_name,), f"{end_name} {end} is before {start_name} {start}")
+    today = datetime.date.today()
+    if start and start.sort_key() > (today.year, today.month, today.day):
+        report.warning(path + (start_name,), f"{start_name} {start} is in the future: check the date")
 
 
 class _References:
@@ -198,6 +187,12 @@ class _References:
         for i, source in enumerate(sources):
             if isinstance(source, str):
                 self.ref(report, path + ("sources", i), "source", source)
+            else:
+                self.mirror(report, path + ("sources", i), source)
+
+    def mirror(self, report: _FileReport, path: tuple, entry: Any) -> None:
+        if entry.url and quality.is_mirror(entry.url):
+            report.warning(path + ("url",), "a copy of an encyclopedia, not a source: cite the page it copies, or an official page or news report")
 
     def alternatives(self, report: _FileReport, path: tuple, alternatives: list[Alternative]) -> None:
         for i, alt in enumerate(alternatives):
@@ -210,6 +205,8 @@ class _References:
         for pid, place in self.atlas.iter_places():
             report = self.reports[("cities", pid)]
             self.place(report, pid, place, seen_links)
+        for sid, entry in sorted(self.atlas.sources.items()):
+            self.mirror(self.reports[("sources", sid)], (), entry)
         for nid, network in sorted(self.atlas.networks.items()):
             report = self.reports[("networks", nid)]
             self.term(report, ("kind",), "network", network.kind)
@@ -273,6 +270,8 @@ class _References:
             _check_dates(report, path, membership.since, membership.until, "since", "until")
             self.sources(report, path, membership.sources)
             self.alternatives(report, path, membership.alternatives)
+        for section in ("memberships", "events"):
+            self.repeated(report, section, getattr(place, section))
         for i, event in enumerate(place.events):
             path = ("events", i)
             self.term(report, path + ("kind",), "event", event.kind)
@@ -283,6 +282,13 @@ class _References:
             if event.program:
                 self.ref(report, path + ("program",), "program", event.program)
             self.sources(report, path, event.sources)
+
+    def repeated(self, report: _FileReport, section: str, items: list) -> None:
+        """An entry written twice in one list (a command run twice, a copy and paste)."""
+        for i, item in enumerate(items):
+            if item in items[:i]:
+                line, _ = report.doc.position((section, items.index(item))) if report.doc else (1, 1)
+                report.error((section, i), f"the same entry is already at line {line}: record it once")
 
     def duplicate(self, report: _FileReport, pid: str, index: int, seen: dict) -> None:
         """The same pair, type and bodies, not told apart by a different signing date."""
@@ -301,10 +307,49 @@ class _References:
         seen.setdefault(key, {})[rel.signed] = (report.display, line, column)
 
 
+# Characters that make text read differently from what it is ("Trojan Source"): errors.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible characters some scripts need (Persian, Indic scripts, emoji sequences): accepted.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _character_problem(text: str) -> Optional[tuple[str, str]]:
+    """(severity, message) for the first control, direction-changing or invisible character."""
+    if text.replace("\n", " ").isprintable():  # the usual case, decided in C
+        return None
+    for char in text:
+        category = unicodedata.category(char)
+        name = unicodedata.name(char, "a control character")
+        code = f"U+{ord(char):04X} ({name})"
+        if char in _BIDI_CONTROLS:
+            return "error", f"direction-changing character {code} can make text read differently from what it is: remove it"
+        if category == "Cc" and char != "\n":
+            return "error", f"control character {code}: remove it"
+        if category == "Cf" and char not in _JOINERS:
+            return "warning", f"invisible character {code}: remove it unless the text needs it"
+    return None
+
+
+def _check_characters(report: _FileReport, doc: Document) -> None:
+    """Every key and text in the file, for characters a reader cannot see."""
+    stack: list[tuple[tuple, Any]] = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            problem = _character_problem(key) if isinstance(key, str) else None
+            if problem:
+                report.add(problem[0], path + (key,), problem[1], key=True)
+            stack.append((path + (key,), item))
+        problem = _character_problem(value) if isinstance(value, str) else None
+        if problem:
+            report.add(problem[0], path, problem[1])
+
+
 def _read(path: Path, display: str, model: type[Record], findings: list[Finding]) -> tuple[Optional[Record], _FileReport]:
     report = _FileReport(display, None, findings)
     try:
-        doc = parse(path.read_bytes())
+        doc = parse(read(path))
     except YamlError as exc:
         findings.append(Finding(display, exc.line, exc.column, "error", exc.message))
         return None, report
@@ -312,6 +357,7 @@ def _read(path: Path, display: str, model: type[Record], findings: list[Finding]
         findings.append(Finding(display, 1, 1, "error", f"cannot read the file: {exc.strerror}"))
         return None, report
     report.doc = doc
+    _check_characters(report, doc)
     if not isinstance(doc.data, dict):
         report.error((), f"expected a mapping of fields, got {_describe(doc.data)}")
         return None, report
@@ -322,6 +368,45 @@ def _read(path: Path, display: str, model: type[Record], findings: list[Finding]
             where, message, key = _message(error, model)
             report.error(where, message, key)
         return None, report
+
+
+def _stray_entries(data_dir: Path, shown: Path) -> list[Finding]:
+    """What sits in data/ beside vocabulary.yaml and the record folders: never read, so said."""
+    found = []
+    for entry in sorted(data_dir.iterdir()):
+        display = str(shown / entry.name)
+        if entry.is_symlink():
+            found.append(Finding(display, 1, 1, "error", "symbolic link: commit the file or folder itself"))
+        elif entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):
+            found.append(Finding(display, 1, 1, "error", f"unknown folder, not read: records go in {', '.join(FOLDERS)}"))
+        elif entry.is_file() and entry.suffix in (".yaml", ".yml") and entry.name != "vocabulary.yaml":
+            found.append(Finding(display, 1, 1, "error", f"not read: records go in {', '.join(FOLDERS)}, one file each"))
+    return found
+
+
+def _record_files(folder: Path, shown: Path, findings: list[Finding]) -> list[tuple[Path, str]]:
+    """The record files of one folder; everything else in it becomes a finding."""
+    if folder.is_symlink():
+        findings.append(Finding(str(shown), 1, 1, "error", "symbolic link: commit the folder itself"))
+        return []
+    files = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        display = str(shown / path.name)
+        if path.name.startswith(".") and path.suffix not in (".yaml", ".yml"):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            message = f"a folder inside {folder.name}/ is not read: put records directly in {folder.name}/"
+        elif path.suffix != ".yaml":
+            message = "not a .yaml file: name records <id>.yaml"
+        elif not ID_RE.match(path.stem):
+            message = f"file name '{path.stem}' is not an id: use lowercase ASCII words joined by '-'"
+        elif path.stem in RESERVED_IDS:
+            message = f"'{path.stem}' is reserved (a generated page or a name Windows refuses): choose another id"
+        else:
+            files.append((path, display))
+            continue
+        findings.append(Finding(display, 1, 1, "error", message))
+    return files
 
 
 def load(
@@ -350,21 +435,10 @@ def load(
         if len(terms) != len(getattr(vocabulary, section)):
             vocab_report.error((section,), "an id is listed twice")
     reports: dict[tuple[str, str], _FileReport] = {}
-    for entry in sorted(data_dir.iterdir()):
-        if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):
-            findings.append(Finding(str(entry), 1, 1, "warning", f"unknown folder: records go in {', '.join(FOLDERS)}"))
+    findings += _stray_entries(data_dir, shown)
     for folder, model in FOLDERS.items():
         table = getattr(atlas, "places" if folder == "cities" else folder)
-        for path in sorted((data_dir / folder).glob("*")) if (data_dir / folder).is_dir() else []:
-            display = str(shown / folder / path.name)
-            if path.name.startswith(".") or path.is_dir():
-                continue
-            if path.suffix != ".yaml":
-                findings.append(Finding(display, 1, 1, "error", "not a .yaml file: name records <id>.yaml"))
-                continue
-            if not ID_RE.match(path.stem):
-                findings.append(Finding(display, 1, 1, "error", f"file name '{path.stem}' is not an id: use lowercase ASCII words joined by '-'"))
-                continue
+        for path, display in _record_files(data_dir / folder, shown / folder, findings):
             record, report = _read(path, display, model, findings)
             reports[(folder, path.stem)] = report
             if record is not None:

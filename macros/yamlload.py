@@ -4,18 +4,23 @@ It reads YAML with a YAML 1.2-like core schema: only ``true``/``false``,
 ``null``/``~``, decimal integers and plain floats are anything but strings.
 ``NO``, ``yes``, ``on``, ``0700`` and ``2023-03-01`` stay strings, exactly as
 written. Duplicate keys, tags, anchors and aliases, tabs, non-UTF-8 bytes and
-oversized files are errors with a line and column.
+oversized files, deep nesting, symlinks and special files are errors with a line and column.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path as FilePath
+from typing import Any, Iterator
 
 import yaml
 
 MAX_BYTES = 512 * 1024
+MAX_DEPTH = 20  # records nest about six levels deep
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -33,7 +38,7 @@ _MAP = "tag:yaml.org,2002:map"
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Composes nodes without resolving any implicit types: we resolve them ourselves."""
+    """Only its parser is used: `_compose` builds the values from events and resolves types itself."""
 
     yaml_implicit_resolvers: dict = {}
 
@@ -89,9 +94,9 @@ def _decode(raw: bytes) -> str:
     return text
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    value = node.value
-    if node.style not in (None, ""):  # quoted or block scalar: always a string
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    value = event.value
+    if event.style not in (None, ""):  # quoted or block scalar: always a string
         return value
     if value in _NULL:
         return None
@@ -104,58 +109,127 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
+def read(path: FilePath) -> bytes:
+    """A data file's bytes: a regular file (no symlink, device or pipe), at most MAX_BYTES.
+
+    The limit holds while reading, so ``/dev/zero`` or a growing file cannot fill memory.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise YamlError("symbolic link: commit the file itself, not a link to it") from None
+        raise YamlError(f"cannot read the file: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlError("not a regular file: data/ holds only YAML files and folders")
+        raw = file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        size = max(info.st_size, len(raw))
+        raise YamlError(f"file is {size:,} bytes, over the limit of {MAX_BYTES:,}: split it or trim it")
+    return raw
+
+
+def _where(event: yaml.Event) -> Position:
+    return (event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def _check_tag(event: yaml.Event, expected: str, message: str) -> None:
+    if event.tag not in (None, "!", expected):
+        raise YamlError(f"tag '{event.tag}' is not allowed: {message}", *_where(event))
+
+
+_KINDS = {yaml.ScalarEvent: _STR, yaml.SequenceStartEvent: _SEQ, yaml.MappingStartEvent: _MAP}
+
+
+@dataclass
+class _Open:
+    """A list or mapping being read; for a mapping, the key whose value comes next."""
+
+    value: Any
+    path: Path
+    key: Any = None
+
+
+def _events(loader: Any) -> Iterator[yaml.Event]:
+    """The events of the one document in the stream (libyaml's parser is iterative)."""
+    documents = 0
+    while True:
+        event = loader.get_event()
+        if isinstance(event, yaml.StreamEndEvent):
+            return
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlError("a second document ('---'): write one record per file", *_where(event))
+        if not isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)):
+            yield event
+
+
+def _key(event: yaml.Event, parent: _Open, doc: Document) -> None:
+    where = _where(event)
+    if not isinstance(event, yaml.ScalarEvent):
+        raise YamlError("a key must be a plain word, not a list or mapping", *where)
+    _check_tag(event, _STR, "remove it")
+    if event.value == "<<":
+        raise YamlError("merge keys (<<) are not allowed: write the fields out", *where)
+    if event.value in parent.value:
+        first = doc.keys[parent.path + (event.value,)]
+        raise YamlError(f"duplicate key '{event.value}' (first at line {first[0]}): keep one", *where)
+    doc.keys[parent.path + (event.value,)] = where
+    parent.key = event.value
+
+
+def _compose(loader: Any) -> Document:
+    """Build plain values from parser events, with an explicit stack: depth is bounded, not recursive."""
+    doc = Document(None)
+    stack: list[_Open] = []
+    for event in _events(loader):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+        where = _where(event)
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise YamlError("anchors and aliases (&, *) are not allowed: write the value out", *where)
+        parent = stack[-1] if stack else None
+        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            _key(event, parent, doc)
+            continue
+        _check_tag(event, _KINDS[type(event)], "remove it and write a plain value")
+        if parent is None:
+            path: Path = ()
+        else:
+            path = parent.path + ((parent.key,) if isinstance(parent.value, dict) else (len(parent.value),))
+        doc.values[path] = where
+        if isinstance(event, yaml.ScalarEvent):
+            value = _scalar(event)
+        elif len(path) >= MAX_DEPTH:
+            raise YamlError(f"nested more than {MAX_DEPTH} levels deep: records are a few levels deep at most", *where)
+        else:
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+            stack.append(_Open(value, path))
+        if parent is None:
+            doc.data = value
+        elif isinstance(parent.value, dict):
+            parent.value[parent.key], parent.key = value, None
+        else:
+            parent.value.append(value)
+    return doc
+
+
 def parse(raw: bytes) -> Document:
     """Parse one YAML document from bytes; raise YamlError on anything unsafe or unclear."""
     text = _decode(raw)
+    loader = _Loader(text)
     try:
-        loader = _Loader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        return _compose(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if "found undefined alias" in str(problem) or "found duplicate anchor" in str(problem):
-            problem = "anchors and aliases (&, *) are not allowed: write the value out"
         raise YamlError(f"YAML syntax: {problem}", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML syntax: {exc}") from None
-    doc = Document(None)
-    if root is None:
-        return doc
-    seen: set[int] = set()
-
-    def build(node: yaml.Node, path: Path) -> Any:
-        where = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if id(node) in seen:
-            raise YamlError("anchors and aliases (&, *) are not allowed: write the value out", *where)
-        seen.add(id(node))
-        doc.values[path] = where
-        expected = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}[type(node)]
-        if node.tag != expected:
-            raise YamlError(f"tag '{node.tag}' is not allowed: remove it and write a plain value", *where)
-        if isinstance(node, yaml.ScalarNode):
-            return _scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, path + (i,)) for i, item in enumerate(node.value)]
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key_where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlError("a key must be a plain word, not a list or mapping", *key_where)
-            if key_node.tag != _STR:
-                raise YamlError(f"tag '{key_node.tag}' is not allowed: remove it", *key_where)
-            if key_node.value == "<<":
-                raise YamlError("merge keys (<<) are not allowed: write the fields out", *key_where)
-            key = key_node.value
-            if key in result:
-                first = doc.keys[path + (key,)]
-                raise YamlError(f"duplicate key '{key}' (first at line {first[0]}): keep one", *key_where)
-            doc.keys[path + (key,)] = key_where
-            result[key] = build(value_node, path + (key,))
-        return result
-
-    doc.data = build(root, ())
-    return doc
+    finally:
+        loader.dispose()

@@ -1,4 +1,4 @@
-"""Browser-test harness: a static server on localhost and Debian's Chromium through Playwright.
+"""Browser-test harness: a static server on localhost and Chromium (Debian's) through Playwright.
 
 Every request is recorded; anything not on the local server is aborted (map tiles
 are expected and kept apart), and console errors are collected.
@@ -25,7 +25,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
     "--disable-background-networking", "--disable-component-update",
 ]
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run `make browser`")
+needs_chromium = pytest.mark.skipif(bool(CHROMIUM) and not Path(CHROMIUM).exists(),
+                                    reason=f"no Chromium at {CHROMIUM}: run `make browser` (see CHROMIUM in tests/conftest.py)")
 
 
 def free_port() -> int:
@@ -57,7 +58,7 @@ def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM or None, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

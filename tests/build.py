@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,3 +21,11 @@ def mkdocs_build(site_dir: Path, data_dir: Optional[Path] = None, config: Path =
     if site_url:
         env["ATLAS_SITE_URL"] = site_url
     return subprocess.run(args, cwd=config.parent, env=env, capture_output=True, text=True, timeout=600)
+
+
+def project_copy(folder: Path) -> Path:
+    """A copy of the project (its own content/ to change), sharing node_modules; returns its mkdocs.yml."""
+    project = folder / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", "node_modules", ".git", "bench", "tests"))
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    return project / "mkdocs.yml"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -10,14 +11,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-CHROMIUM = Path("/usr/bin/chromium")
+# The browser tests' Chromium: Debian's by default; CHROMIUM=/path/to/chrome for another one, or
+# CHROMIUM= (empty) for the one `python -m playwright install chromium` downloads (as on GitHub).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 class DataDir:
-    """A throwaway data/ folder: the real vocabulary plus a few records to edit."""
+    """A throwaway data/ folder: the real vocabulary plus a few records to edit (or all the real data)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, real: bool = False):
         self.root = root
+        if real:
+            shutil.copytree(DATA, root)
+            return
         (root / "cities").mkdir(parents=True)
         for folder in ("networks", "programs", "sources"):
             (root / folder).mkdir()
@@ -63,6 +69,12 @@ sources: [taipei-gov]
 
 
 @pytest.fixture
+def site_data(tmp_path: Path) -> DataDir:
+    """A copy of the real data to add records to: the hand-written pages need its places."""
+    return DataDir(tmp_path / "data", real=True)
+
+
+@pytest.fixture
 def data(tmp_path: Path) -> DataDir:
     d = DataDir(tmp_path / "data")
     d.write("cities/taipei.yaml", TAIPEI)
@@ -70,3 +82,15 @@ def data(tmp_path: Path) -> DataDir:
     d.write("sources/taipei-gov.yaml", SOURCE)
     d.write("networks/citynet.yaml", NETWORK)
     return d
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per test session with `mkdocs build --strict`."""
+    from .build import mkdocs_build
+
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr, result.stderr[-3000:]
+    return out

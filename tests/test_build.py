@@ -5,7 +5,6 @@ from __future__ import annotations
 import filecmp
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -15,19 +14,10 @@ import pytest
 from macros import model
 from macros.authoring import field_rows
 
-from .build import mkdocs_build
+from .build import mkdocs_build, project_copy
 from .conftest import ROOT, DataDir
 
 pytestmark = pytest.mark.build
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "WARNING" not in result.stderr, result.stderr[-3000:]
-    return out
 
 
 def page(site: Path, url: str) -> str:
@@ -193,6 +183,16 @@ def test_contributor_guide_lists_every_field_of_the_model(site: Path) -> None:
             assert f"<code>{name}</code>" in html, (record.__name__, name)
 
 
+def test_contribute_page_shows_contributing_md(site: Path) -> None:
+    """CONTRIBUTING.md (for GitHub) and the Contribute page are one text: they cannot drift apart."""
+    import markdown
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    expected = text_of(markdown.markdown(guide, extensions=["tables", "fenced_code"])).strip()
+    shown = text_of(page(site, "contributing")).replace("&para;", "")  # the headings' permalinks
+    assert expected in re.sub(r" +", " ", shown)
+
+
 def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert mkdocs_build(again).returncode == 0
@@ -210,7 +210,8 @@ def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def test_untrusted_data_shows_as_text(tmp_path: Path, data: DataDir) -> None:
+def test_untrusted_data_shows_as_text(tmp_path: Path, site_data: DataDir) -> None:
+    data = site_data
     data.write("cities/evil.yaml", f"""
         name: "{XSS}"
         names: {{ja: "<script>alert(2)</script>"}}
@@ -250,12 +251,11 @@ def test_bad_data_fails_the_build_with_the_finding(tmp_path: Path, data: DataDir
 
 
 def test_undefined_variable_or_macro_error_fails_the_build(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", "node_modules", ".git", "bench", "tests"))
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    config = project_copy(tmp_path)
+    project = config.parent
     (project / "content" / "about.md").write_text("# About\n\n{{ no_such_variable }}\n", encoding="utf-8")
-    result = mkdocs_build(tmp_path / "site1", config=project / "mkdocs.yml")
+    result = mkdocs_build(tmp_path / "site1", config=config)
     assert result.returncode != 0 and "no_such_variable" in result.stderr
     (project / "content" / "about.md").write_text('# About\n\n{{ place_link("atlantis") }}\n', encoding="utf-8")
-    result = mkdocs_build(tmp_path / "site2", config=project / "mkdocs.yml")
+    result = mkdocs_build(tmp_path / "site2", config=config)
     assert result.returncode != 0 and "no place 'atlantis'" in result.stderr

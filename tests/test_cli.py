@@ -83,3 +83,16 @@ def test_schema_files_are_up_to_date(tmp_path: Path) -> None:
     for generated in sorted(tmp_path.glob("*.json")):
         committed = ROOT / "schemas" / generated.name
         assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8"), f"run `make schema`: {committed.name} is stale"
+
+
+def test_hostile_files_get_findings_not_a_crash_or_a_stall(data: DataDir) -> None:
+    (data.root / "cities" / "zero.yaml").symlink_to("/dev/zero")
+    data.write("cities/deep.yaml", "name: " + "[" * 100_000 + "\n")
+    data.write("stray.yaml", "name: Stray\n")
+    result = run("check", str(data.root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        f"{data.display('cities/deep.yaml')}:1:26: error: nested more than 20 levels deep: records are a few levels deep at most",
+        f"{data.display('cities/zero.yaml')}:1:1: error: symbolic link: commit the file itself, not a link to it",
+        f"{data.display('stray.yaml')}:1:1: error: not read: records go in cities, networks, programs, sources, one file each",
+    ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from macros.yamlload import MAX_BYTES, YamlError, parse
+import os
+
+from macros.yamlload import MAX_BYTES, YamlError, parse, read
 
 
 def test_yaml11_surprises_stay_as_written() -> None:
@@ -31,12 +33,14 @@ def test_positions_of_values_and_keys() -> None:
         (b"a: !!python/object/apply:os.system [ls]\n", "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed: remove it and write a plain value", 1, 4),
         (b"a: !custom x\n", "tag '!custom' is not allowed: remove it and write a plain value", 1, 4),
         (b"a: &x [1]\nb: *x\n", "anchors and aliases (&, *) are not allowed: write the value out", 1, 4),
-        (b"a: *nothing\n", "YAML syntax: anchors and aliases (&, *) are not allowed: write the value out", 1, 4),
+        (b"a: *nothing\n", "anchors and aliases (&, *) are not allowed: write the value out", 1, 4),
         (b"a:\n\t- 1\n", "tab character: indent with spaces and write no tabs", 2, 1),
         (b"name: Caf\xe9\n", "byte 0xe9 is not UTF-8: save the file as UTF-8", 1, 10),
         (b"a: [1\n", "YAML syntax: did not find expected ',' or ']'", 2, 1),
         (b"<<: {a: 1}\n", "merge keys (<<) are not allowed: write the fields out", 1, 1),
         (b"? [a]\n: 1\n", "a key must be a plain word, not a list or mapping", 1, 3),
+        (b"a: 1\n---\nb: 2\n", "a second document ('---'): write one record per file", 2, 1),
+        (b"a:\n" + b"".join(b"  " * i + b"- \n" for i in range(1, 30)), "nested more than 20 levels deep: records are a few levels deep at most", 21, 41),
     ],
 )
 def test_refused_input(raw: bytes, message: str, line: int, column: int) -> None:
@@ -66,3 +70,35 @@ def test_byte_order_mark_is_accepted() -> None:
 
 def test_empty_document() -> None:
     assert parse(b"# nothing\n").data is None
+
+
+def test_deep_flow_nesting_is_refused_without_a_crash() -> None:
+    # libyaml's own composer recurses in C and crashed the process on this file.
+    with pytest.raises(YamlError) as caught:
+        parse(b"a: " + b"[" * 100_000 + b"1" + b"]" * 100_000 + b"\n")
+    assert (caught.value.message, caught.value.line, caught.value.column) == (
+        "nested more than 20 levels deep: records are a few levels deep at most", 1, 23)
+
+
+def test_read_refuses_symlinks_and_special_files(tmp_path) -> None:
+    (tmp_path / "real.yaml").write_bytes(b"a: 1\n")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "real.yaml")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    assert read(tmp_path / "real.yaml") == b"a: 1\n"
+    for name, message in [
+        ("link.yaml", "symbolic link: commit the file itself, not a link to it"),
+        ("zero.yaml", "symbolic link: commit the file itself, not a link to it"),
+        ("pipe.yaml", "not a regular file: data/ holds only YAML files and folders"),
+    ]:
+        with pytest.raises(YamlError) as caught:
+            read(tmp_path / name)
+        assert caught.value.message == message
+
+
+def test_read_stops_at_the_limit(tmp_path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (3 * MAX_BYTES))
+    with pytest.raises(YamlError) as caught:
+        read(big)
+    assert caught.value.message == f"file is {3 * MAX_BYTES:,} bytes, over the limit of {MAX_BYTES:,}: split it or trim it"

@@ -70,7 +70,7 @@ def test_taipei_map_after_instant_navigation_and_back(visit: Visit, atlas) -> No
     page.evaluate("window.__sameDocument = true")
     page.locator(".md-tabs a", has_text="Places").first.click()
     page.wait_for_url(re.compile(r".*/cities/(#.*)?$"))
-    page.locator("#places-table a", has_text="Taipei").first.click()
+    page.locator("#places-table").get_by_role("link", name="Taipei", exact=True).click()
     page.wait_for_url(re.compile(r".*/cities/taipei/(#.*)?$"))
     visit.wait_map("map-taipei")
     assert page.evaluate("window.__sameDocument") is True  # no full reload: instant navigation
@@ -153,7 +153,8 @@ def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
     assert atlas.places[most].name in first
 
 
-def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, data) -> None:
+def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, site_data) -> None:
+    data = site_data
     evil = "<img src=x onerror=window.__xss=1>"
     data.write("cities/evil.yaml", f"""
         name: "{evil}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from macros.validate import load
 
-from .conftest import TAIPEI, DataDir
+from .conftest import HOUSTON, TAIPEI, DataDir
 
 
 def errors(data: DataDir) -> list[str]:
@@ -185,11 +187,90 @@ def test_warnings_for_suspicious_data(data: DataDir) -> None:
 def test_other_files_and_folders_are_reported(data: DataDir) -> None:
     data.write("cities/osaka.yml", "name: Osaka\n")
     (data.root / "places").mkdir()
+    data.write("places/kyoto.yaml", "name: Kyoto\n")
+    data.write("kobe.yaml", "name: Kobe\n")
+    (data.root / "cities" / "japan").mkdir()
+    (data.root / "cities" / "nara.yaml").mkdir()
+    data.write("cities/index.yaml", HOUSTON)
+    data.write("cities/con.yaml", HOUSTON)
     _, findings = load(data.root)
     assert [str(f) for f in findings] == [
+        f"{data.display('cities/con.yaml')}:1:1: error: 'con' is reserved (a generated page or a name Windows refuses): choose another id",
+        f"{data.display('cities/index.yaml')}:1:1: error: 'index' is reserved (a generated page or a name Windows refuses): choose another id",
+        f"{data.display('cities/japan')}:1:1: error: a folder inside cities/ is not read: put records directly in cities/",
+        f"{data.display('cities/nara.yaml')}:1:1: error: a folder inside cities/ is not read: put records directly in cities/",
         f"{data.display('cities/osaka.yml')}:1:1: error: not a .yaml file: name records <id>.yaml",
-        f"{data.display('places')}:1:1: warning: unknown folder: records go in cities, networks, programs, sources",
+        f"{data.display('kobe.yaml')}:1:1: error: not read: records go in cities, networks, programs, sources, one file each",
+        f"{data.display('places')}:1:1: error: unknown folder, not read: records go in cities, networks, programs, sources",
     ]
+
+
+def test_symlinks_are_refused_not_followed(data: DataDir, tmp_path) -> None:
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(HOUSTON, encoding="utf-8")
+    (data.root / "cities" / "dallas.yaml").symlink_to(outside)
+    (data.root / "cities" / "zero.yaml").symlink_to("/dev/zero")
+    (data.root / "extra").symlink_to(tmp_path)
+    assert errors(data) == [
+        f"{data.display('cities/dallas.yaml')}:1:1: error: symbolic link: commit the file itself, not a link to it",
+        f"{data.display('cities/zero.yaml')}:1:1: error: symbolic link: commit the file itself, not a link to it",
+        f"{data.display('extra')}:1:1: error: symbolic link: commit the file or folder itself",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line, found",
+    [
+        ("signed: 0000", "7:13: error: relationships[0].signed: '0000' is not a plausible year: write a year from 1000 to 2100"),
+        ("signed: 9999-01-01", "7:13: error: relationships[0].signed: '9999-01-01' is not a plausible year: write a year from 1000 to 2100"),
+        ("signed: 1961\n    note: \"\u202egnp.exe\"", "8:11: error: relationships[0].note: direction-changing character U+202E (RIGHT-TO-LEFT OVERRIDE) can make text read differently from what it is: remove it"),
+        ("signed: 1961\n    note: \"a\\u0007b\"", "8:11: error: relationships[0].note: control character U+0007 (a control character): remove it"),
+    ],
+)
+def test_impossible_values_are_errors(data: DataDir, line: str, found: str) -> None:
+    data.write("cities/houston.yaml", HOUSTON + f"relationships:\n  - with: taipei\n    type: friendship\n    {line}\n    sources: [taipei-gov]\n")
+    assert errors(data) == [f"{data.display('cities/houston.yaml')}:{found}"]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ('name: "  "', "1:7: error: name: must not be blank"),
+        ("names: {zh_Hant: 休士頓}", "2:9: error: names.zh_Hant: 'zh_Hant' is not a BCP 47 language tag such as ja, ko or zh-Hant: write 'zh-Hant'"),
+        ("names: {chinese: 休士頓}", "2:9: error: names.chinese: 'chinese' is not a BCP 47 language tag such as ja, ko or zh-Hant"),
+    ],
+)
+def test_names_must_be_visible_and_keyed_by_language(data: DataDir, text: str, found: str) -> None:
+    body = HOUSTON if text.startswith("names") else HOUSTON.replace("name: Houston", "")
+    data.write("cities/houston.yaml", body.replace("country: US", f"{text}\ncountry: US"))
+    assert errors(data) == [f"{data.display('cities/houston.yaml')}:{found}"]
+
+
+def test_a_date_in_the_future_is_a_warning(data: DataDir) -> None:
+    data.write("cities/taipei.yaml", TAIPEI.replace("signed: 1961-06-15", "signed: 2099-06-15"))
+    assert warnings(data) == [
+        f"{data.display('cities/taipei.yaml')}:8:13: warning: relationships[0].signed: signed 2099-06-15 is in the future: check the date"
+    ]
+
+
+def test_invisible_characters_are_warnings(data: DataDir) -> None:
+    data.write("cities/houston.yaml", HOUSTON.replace("name: Houston", 'name: "Hous\u200bton"\nnames: {fa: "هیوستون\u200cها"}'))
+    assert warnings(data) == [
+        f"{data.display('cities/houston.yaml')}:1:7: warning: name: invisible character U+200B (ZERO WIDTH SPACE): remove it unless the text needs it"
+    ]
+
+
+@pytest.mark.parametrize(
+    "url, found",
+    [
+        ("https://x.org/a b", "'https://x.org/a b' contains ' ': write it as %20"),
+        ('https://x.org/"onmouseover=x', "'https://x.org/\"onmouseover=x' contains '\"': write it as %22"),
+        ("https://x.org/<script>", "'https://x.org/<script>' contains '<': write it as %3C"),
+    ],
+)
+def test_source_urls_hold_no_spaces_quotes_or_brackets(data: DataDir, url: str, found: str) -> None:
+    message = one_error(data, "sources/taipei-gov.yaml", f"title: X\nurl: {json.dumps(url)}\n")
+    assert message == f"{data.display('sources/taipei-gov.yaml')}:2:6: error: url: {found}"
 
 
 def test_python_field_names_are_not_a_back_door(data: DataDir) -> None:
@@ -198,4 +279,16 @@ def test_python_field_names_are_not_a_back_door(data: DataDir) -> None:
     assert errors(data) == [
         f"{path}:6:5: error: relationships[0].with_: unknown field (did you mean 'with'?)",
         f"{path}:6:5: error: relationships[0]: missing required field 'with'",
+    ]
+
+
+def test_an_entry_written_twice_is_an_error(data: DataDir) -> None:
+    data.write("cities/taipei.yaml", TAIPEI + "  - {network: citynet, since: 1987, sources: [taipei-gov]}\n")
+    assert errors(data) == [f"{data.display('cities/taipei.yaml')}:12:5: error: memberships[1]: the same entry is already at line 11: record it once"]
+
+
+def test_a_mirror_of_an_encyclopedia_is_a_warning(data: DataDir) -> None:
+    data.write("sources/taipei-gov.yaml", "title: Taipei\nurl: https://infogalactic.com/info/Taipei\n")
+    assert warnings(data) == [
+        f"{data.display('sources/taipei-gov.yaml')}:2:6: warning: url: a copy of an encyclopedia, not a source: cite the page it copies, or an official page or news report"
     ]

@@ -1,0 +1,169 @@
+"""The blocks pages are made of, for one place or for a filter of links. No MkDocs here.
+
+A block is one of the Jinja macros of ``templates/_m.html`` (relationship table, timeline,
+key figures, citation), rendered with a `View` of the page it goes in. Generated pages call
+those macros from their templates; the macros for authors (``authoring.py``) call them
+through `block`, so an author's table is the same HTML as a place page's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from markupsafe import Markup
+
+from . import figures
+from .atlas import Atlas, Link
+from .countries import countries
+from .pages import SiteConfig, View, by_decade, place_timeline
+from .render import templates
+
+STATUSES = ("active", "ended", "suspended", "disputed")
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """Which links a block shows. Every argument is optional; together they narrow the links.
+
+    place: a place id (its links); type: a relationship type id; country: an ISO code (links
+    with a place there) or two codes "TW JP" / ("TW", "JP") (links between places of the two);
+    since / until: years of signing (undated links are left out when either is given);
+    status: active, ended, suspended or disputed.
+    """
+
+    place: Optional[str] = None
+    type: Optional[str] = None
+    country: tuple[str, ...] = field(default_factory=tuple)
+    since: Optional[int] = None
+    until: Optional[int] = None
+    status: Optional[str] = None
+
+    @classmethod
+    def of(cls, macro: str, atlas: Atlas, **arguments: Any) -> "LinkFilter":
+        """A filter from a macro's arguments; ValueError naming the macro and the bad argument."""
+        country = arguments.pop("country", None) or ()
+        codes = tuple(country.split() if isinstance(country, str) else country)
+        chosen = cls(country=tuple(code.upper() for code in codes), **arguments)
+        problem = chosen.problem(atlas)
+        if problem:
+            raise ValueError(f"{macro}: {problem}")
+        return chosen
+
+    def problem(self, atlas: Atlas) -> Optional[str]:
+        if self.place is not None and self.place not in atlas.places:
+            return f"place='{self.place}': no such place"
+        if self.type is not None and self.type not in atlas.terms["relationship_types"]:
+            return f"type='{self.type}': not a relationship type in vocabulary.yaml"
+        unknown = [code for code in self.country if code not in countries()]
+        if unknown or len(self.country) > 2:
+            return f"country={' '.join(self.country)!r}: give one or two ISO 3166-1 codes such as TW or 'TW JP'"
+        if self.status is not None and self.status not in STATUSES:
+            return f"status='{self.status}': one of {', '.join(STATUSES)}"
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                return f"{name}={value!r}: a year, such as 2020"
+        return None
+
+    def matches(self, atlas: Atlas, link: Link) -> bool:
+        ends = [atlas.places[pid].country for pid in (link.owner, link.partner)]
+        year = link.signed.year if link.signed else None
+        return (
+            (self.place is None or self.place in (link.owner, link.partner))
+            and (self.type is None or link.rel.type == self.type)
+            and (len(self.country) != 1 or self.country[0] in ends)
+            and (len(self.country) != 2 or sorted(self.country) == sorted(ends))
+            and (self.since is None or (year is not None and year >= self.since))
+            and (self.until is None or (year is not None and year <= self.until))
+            and (self.status is None or link.status == self.status)
+        )
+
+    def links(self, atlas: Atlas) -> list[Link]:
+        return [link for link in atlas.links_by_date if self.matches(atlas, link)]
+
+
+def block(atlas: Atlas, site: SiteConfig, here: str, macro: str, *args: Any, notes: bool = True) -> Markup:
+    """One `_m.html` macro rendered for the page at `here`, followed by its numbered source notes."""
+    view = View(atlas, here, site)
+    module = templates().get_template("_m.html").make_module({"v": view, "atlas": atlas})
+    html = getattr(module, macro)(*args)
+    return Markup(str(html) + (str(module.notes_list()) if notes else ""))
+
+
+def relationship_table(atlas: Atlas, site: SiteConfig, here: str, chosen: LinkFilter, caption: str) -> Markup:
+    links = chosen.links(atlas)
+    if chosen.place is not None:
+        return block(atlas, site, here, "link_table", links, chosen.place, caption)
+    return block(atlas, site, here, "pair_table", links, caption)
+
+
+def timeline(atlas: Atlas, site: SiteConfig, here: str, pid: str) -> Markup:
+    decades, undated = by_decade(place_timeline(atlas, pid, View(atlas, here, site)))
+    return block(atlas, site, here, "timeline", decades, undated)
+
+
+def key_figures(atlas: Atlas, site: SiteConfig, here: str, pid: str) -> Markup:
+    return block(atlas, site, here, "key_figures", figures.place_figures(atlas, pid), pid, notes=False)
+
+
+# --- figures for authors ----------------------------------------------------------------
+
+FIGURES = ("links", "partners", "countries", "first", "latest")
+
+
+def figure(atlas: Atlas, what: str, chosen: LinkFilter) -> Any:
+    """One number (or date) computed from the links the filter keeps."""
+    links = chosen.links(atlas)
+    others = {pid for link in links for pid in (link.owner, link.partner) if pid != chosen.place}
+    dated = [link.signed for link in links if link.signed]
+    values = {
+        "links": lambda: len(links),
+        "partners": lambda: len(others),
+        "countries": lambda: len({atlas.places[pid].country for pid in others}),
+        "first": lambda: str(min(dated)) if dated else "unknown",
+        "latest": lambda: str(max(dated)) if dated else "unknown",
+    }
+    if what not in values:
+        raise ValueError(f"figure: what='{what}': one of {', '.join(FIGURES)}")
+    return values[what]()
+
+
+# --- comparison of two places -------------------------------------------------------------
+
+PROFILE_ROWS = ("core_focus", "shared_attributes", "key_mechanisms", "network_participation", "diplomatic_style")
+
+
+@dataclass(frozen=True)
+class Side:
+    """What the comparison shows of one place: recorded and computed."""
+
+    pid: str
+    fig: figures.PlaceFigures
+    countries: list[str]
+    networks: list[tuple[str, Any]]  # (network id, membership)
+    programs: list[tuple[str, str]]  # (programme id, "lead" or "participant")
+    reported: list[tuple[Any, int]]  # (reported count, recorded count)
+
+
+def side(atlas: Atlas, pid: str) -> Side:
+    place = atlas.places[pid]
+    partners = {link.other(pid) for link in atlas.links_of(pid)}
+    return Side(
+        pid=pid,
+        fig=figures.place_figures(atlas, pid),
+        countries=sorted({countries()[atlas.places[p].country].name for p in partners}),
+        networks=sorted((m.network, m) for m in place.memberships),
+        programs=[(gid, "lead" if g.lead == pid else "participant") for gid, g in sorted(atlas.programs.items())
+                  if g.lead == pid or any(p.place == pid for p in g.participants)],
+        reported=[(r, figures.recorded_count(atlas, pid, r.of)) for r in place.reported],
+    )
+
+
+def compare(atlas: Atlas, site: SiteConfig, here: str, a: str, b: str) -> Markup:
+    for name, pid in (("first", a), ("second", b)):
+        if pid not in atlas.places:
+            raise ValueError(f"compare: the {name} place '{pid}' is not in the atlas")
+    left, right = side(atlas, a), side(atlas, b)
+    shared = sorted({n for n, _ in left.networks} & {n for n, _ in right.networks})
+    return block(atlas, site, here, "comparison", left, right, PROFILE_ROWS, shared)
