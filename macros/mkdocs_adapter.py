@@ -3,7 +3,8 @@
 It loads and validates data/ once per build (on_config), adds the generated
 pages (on_files), points each record page's edit link at its YAML file, writes
 the downloads and the maps' files (in a process forked at the end of on_files,
-awaited in on_post_build) and makes `mkdocs serve` watch data/. The macros for authors (define_env) read the same loaded atlas.
+awaited in on_post_build) and makes `mkdocs serve` watch data/. The macros for
+authors (define_env) read the same loaded atlas.
 """
 
 from __future__ import annotations
