@@ -3,7 +3,7 @@
 It loads and validates data/ once per build (on_config), adds the generated
 pages (on_files), points each record page's edit link at its YAML file, writes
 the downloads and the maps' files (in a process forked at the end of on_files,
-awaited in on_post_build) and makes `mkdocs serve` watch data/. The macros for
+awaited in on_post_build; half the place pages are made in another) and makes `mkdocs serve` watch data/. The macros for
 authors (define_env) read the same loaded atlas.
 """
 
@@ -14,11 +14,13 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
 import sys
 import threading
 import traceback
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -50,7 +52,7 @@ class _Build:
     shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
     search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
     map_data: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson -> how to make it
-    writer: Optional[int] = None  # the process writing maps and downloads during the build
+    writer: Callable[[], Any] = lambda: None  # waits for the files written during the build (write_files)
 
 
 build = _Build()
@@ -93,7 +95,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     atlas = build.atlas
     assert atlas is not None
     build.edits, build.html, build.search, build.map_data = {}, {}, [], {}
-    for page in pages.all_pages(atlas, build.site):
+    for page in generated_pages(atlas):
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
         build.html[page.uri] = page.html
@@ -104,10 +106,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             build.map_data[pages.url_of(page.uri) + mapsite.DATA_FILE] = page.map_data
     global_map = mapsite.map_block("map-global", "world", "Map of every place and link in the atlas",
                                    mapsite.DATA_FILE, relative("map/", mapsite.BASEMAP))
-    build.map_data["map/" + mapsite.DATA_FILE] = lambda data: data.world("map/")
+    build.map_data["map/" + mapsite.DATA_FILE] = methodcaller("world", "map/")
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
-    build.writer = start_writing_files(config)
+    build.writer = forked(lambda: write_files(config))  # while the engine renders the pages
     return files
+
+
+def generated_pages(atlas: Atlas) -> list[pages.GeneratedPage]:
+    """Every generated page, in the same order on every build: half the place pages are
+    written by a forked process meanwhile."""
+    figs = pages.all_figures(atlas)
+    pids = sorted(atlas.places)
+    half = len(pids) // 2
+    second_half = forked(lambda: pages.place_pages(atlas, build.site, figs, pids[half:]))
+    first_half = pages.place_pages(atlas, build.site, figs, pids[:half])
+    return first_half + second_half() + pages.other_pages(atlas, build.site, figs)
 
 
 def _map_page(block: str) -> str:
@@ -176,35 +189,43 @@ def write_files(config: MkDocsConfig) -> None:
     (site_dir / "feed.xml").write_text(feed.atom(atlas, build.site), encoding="utf-8")
 
 
-def start_writing_files(config: MkDocsConfig) -> Optional[int]:
-    """Write the files in a forked process while the engine renders pages (the site folder is
-    clean by now); returns its pid. `mkdocs serve` has threads, where forking is unsafe: None."""
+def forked(work: Callable[[], Any]) -> Callable[[], Any]:
+    """Run ``work`` in a forked process while this one goes on; returns a function that waits
+    for its result (pickled through a pipe). Where forking is unsafe (`mkdocs serve` runs
+    threads) or impossible, ``work`` runs here and now."""
     if threading.active_count() > 1 or not hasattr(os, "fork"):
-        return None
+        result = work()
+        return lambda: result
+    read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: write, and leave without running the parent's exit handlers
+    if pid == 0:  # the child: work, send the result, leave without running the parent's exit handlers
+        os.close(read)
         code = 1
         try:
-            write_files(config)
+            with os.fdopen(write, "wb") as sink:
+                pickle.dump(work(), sink, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         except BaseException:
             traceback.print_exc()
         finally:
             sys.stderr.flush()
             os._exit(code)
-    return pid
+    os.close(write)
+
+    def result() -> Any:
+        with os.fdopen(read, "rb") as source:
+            data = source.read()
+        if os.waitpid(pid, 0)[1] != 0:
+            raise PluginError("a process of the build failed (see the error above)")
+        return pickle.loads(data)
+
+    return result
 
 
 @event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
-    if build.writer is None:
-        write_files(config)
-    else:
-        _, status = os.waitpid(build.writer, 0)
-        build.writer = None
-        if status != 0:
-            raise PluginError("writing the maps and downloads failed (see the error above)")
+    build.writer()
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))

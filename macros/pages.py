@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from operator import methodcaller
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
@@ -41,7 +42,8 @@ class GeneratedPage:
     in_nav: bool = False
     edit: Optional[str] = None  # the data file a contributor edits for this page
     search: Optional[dict] = None  # the page's one search entry (see macros.search)
-    map_data: Optional[Callable[["MapData"], str]] = None  # its map's GeoJSON, written beside it
+    # Its map's GeoJSON, written beside it: a call on MapData (methodcaller: it can be pickled).
+    map_data: Optional[Callable[["MapData"], str]] = None
 
 
 def map_html(view: "View", kind: str, map_id: str, label: str) -> Markup:
@@ -317,7 +319,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
     )
     return generated(uri, place.name, body, False, atlas.files[("cities", pid)],
                      search.place_title(atlas, pid), search.place_text(atlas, pid),
-                     lambda data: data.place(pid, here))
+                     methodcaller("place", pid, here))
 
 
 def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
@@ -333,7 +335,7 @@ def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
     )
     return generated(f"networks/{nid}.md", network.name, body, False, atlas.files[("networks", nid)],
                      f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary),
-                     (lambda data: data.group(here, [pid for pid, _ in members])) if members else None)
+                     methodcaller("group", here, [pid for pid, _ in members]) if members else None)
 
 
 def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
@@ -347,7 +349,7 @@ def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
     )
     return generated(f"programs/{gid}.md", program.name, body, False, atlas.files[("programs", gid)],
                      f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary),
-                     lambda data: data.group(here, places, focus=program.lead))
+                     methodcaller("group", here, places, focus=program.lead))
 
 
 def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
@@ -375,7 +377,7 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
     )
     names = ", ".join(atlas.places[pid].name for pid in pids)
     return generated(f"countries/{code.lower()}.md", countries()[code].name, body, search_text=f"Places: {names}",
-                     map_data=lambda data: data.group(here, pids, links))
+                     map_data=methodcaller("group", here, pids, links))
 
 
 def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
@@ -386,7 +388,7 @@ def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = N
     map_block = map_html(view, "group", f"map-{tid}", f"Map of the {term.label} links") if links else ""
     body = render("type.html", atlas=atlas, v=view, term=term, links=links, map_html=map_block)
     return generated(f"types/{tid}.md", term.label, body, search_text=term.definition,
-                     map_data=(lambda data: data.group(here, [], links)) if links else None)
+                     map_data=methodcaller("group", here, [], links) if links else None)
 
 
 def home_page(atlas: Atlas, site: SiteConfig) -> str:
@@ -462,10 +464,22 @@ def citations(atlas: Atlas) -> dict[str, list[tuple[str, str, str]]]:
     return {sid: sorted(found.get(sid, ())) for sid in sorted(atlas.sources)}
 
 
-def all_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
-    figs = {pid: figures.place_figures(atlas, pid) for pid in sorted(atlas.places)}  # once per place
-    pages = [place_page(atlas, pid, site, figs[pid]) for pid in sorted(atlas.places)]
-    pages += [network_page(atlas, nid, site) for nid in sorted(atlas.networks)]
+def all_figures(atlas: Atlas) -> dict[str, figures.PlaceFigures]:
+    """The figures of every place, computed once for its page and the index pages."""
+    return {pid: figures.place_figures(atlas, pid) for pid in sorted(atlas.places)}
+
+
+def place_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures], pids: list[str]) -> list[GeneratedPage]:
+    return [place_page(atlas, pid, site, figs[pid]) for pid in pids]
+
+
+def other_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures]) -> list[GeneratedPage]:
+    """Every generated page but the place pages."""
+    pages = [network_page(atlas, nid, site) for nid in sorted(atlas.networks)]
     pages += [program_page(atlas, gid, site) for gid in sorted(atlas.programs)]
-    pages += index_pages(atlas, site, figs)
-    return pages
+    return pages + index_pages(atlas, site, figs)
+
+
+def all_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
+    figs = all_figures(atlas)
+    return place_pages(atlas, site, figs, sorted(atlas.places)) + other_pages(atlas, site, figs)

@@ -165,6 +165,20 @@ def test_every_map_has_its_data_beside_its_page(site: Path) -> None:
         assert (site / f"assets/atlas/maps/{kind}.js").is_file()
 
 
+def test_forked_work_gives_its_result_or_fails_the_build() -> None:
+    import threading
+
+    from mkdocs.exceptions import PluginError
+
+    from macros.mkdocs_adapter import forked
+
+    if threading.active_count() > 1:
+        pytest.skip("threads are running: forked() runs the work in this process")
+    assert forked(lambda: ["page", {"a": 1}])() == ["page", {"a": 1}]
+    with pytest.raises(PluginError, match="failed"):
+        forked(lambda: 1 / 0)()
+
+
 def test_downloads_hold_every_field(site: Path) -> None:
     import json
 
