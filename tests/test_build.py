@@ -163,6 +163,9 @@ def test_every_map_has_its_data_beside_its_page(site: Path) -> None:
         assert list((site / folder).glob("*/map.geojson")), folder
     for kind in kinds:
         assert (site / f"assets/atlas/maps/{kind}.js").is_file()
+    # Folium's page header stays out of Material's pages.
+    taipei = page(site, "cities/taipei")
+    assert "user-scalable" not in taipei and "html, body" not in taipei and "Trust" not in taipei
 
 
 def test_forked_work_gives_its_result_or_fails_the_build() -> None:
