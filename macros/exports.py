@@ -33,6 +33,8 @@ DOWNLOADS = {
     "events.csv": "One row per event.",
     "reported.csv": "One row per count a place publishes about itself.",
     "sources.csv": "One row per bibliography entry (sources written in place are in the other files).",
+    "places.geojson": "Every place as a GeoJSON Point ([longitude, latitude]) with its names, kind, country and number of links.",
+    "links.geojson": "Every link as a great-circle GeoJSON line (cut at ±180°) with its type, dates, status, sources and map colour.",
     **{f"schemas/{name}": "JSON Schema. " + record.__doc__.strip().splitlines()[0] for name, record in SCHEMA_FILES.items()},
 }
 SCHEMAS_DIR = "schemas"  # the JSON Schemas go in downloads/schemas/

@@ -161,3 +161,24 @@ class MapData:
 
     def world(self, here: str) -> str:
         return self.collection(here, sorted(self.atlas.places), self.links, segments=COARSE)
+
+    def downloads(self) -> dict[str, str]:
+        """downloads/places.geojson and links.geojson: every field a map reader needs, with sources."""
+        places = []
+        for pid, place in self.atlas.iter_places():
+            lat, lon = place.coordinates
+            properties = {"id": pid, "name": place.name, "names": place.names, "kind": place.kind,
+                          "country": place.country, "population": place.population, "links": len(self.atlas.links_of(pid))}
+            places.append({"type": "Feature", "id": pid, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                           "properties": properties})
+        links = []
+        for link in self.links:
+            rel = link.rel
+            properties = {"recorded_in": link.owner, "partner": link.partner, "type": rel.type,
+                          "type_label": self.atlas.term("relationship_types", rel.type).label, "wording": rel.wording,
+                          "signed": str(rel.signed) if rel.signed else None, "ended": str(rel.ended) if rel.ended else None,
+                          "status": link.status, "stroke": self.atlas.term("relationship_types", rel.type).shown_color,
+                          "sources": [s if isinstance(s, str) else s.title for s in rel.sources]}
+            links.append({"type": "Feature", "geometry": line_geometry(self._arc(link, FINE)), "properties": properties})
+        return {name: json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, sort_keys=True)
+                for name, features in (("places.geojson", places), ("links.geojson", links))}

@@ -188,6 +188,8 @@ def write_files(config: MkDocsConfig) -> None:
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / path).write_text(text, encoding="utf-8")
     exports.write_all(atlas, site_dir)
+    for name, text in data.downloads().items():
+        (site_dir / "downloads" / name).write_text(text, encoding="utf-8")
     (site_dir / "feed.xml").write_text(feed.atom(atlas, build.site), encoding="utf-8")
 
 
@@ -196,8 +198,8 @@ def forked(work: Callable[[], Any]) -> Callable[[], Any]:
     for its result (pickled through a pipe). Where forking is unsafe (`mkdocs serve` runs
     threads) or impossible, ``work`` runs here and now."""
     if threading.active_count() > 1 or not hasattr(os, "fork"):
-        result = work()
-        return lambda: result
+        done = work()
+        return lambda: done
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: work, send the result, leave without running the parent's exit handlers

@@ -314,7 +314,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         map_html=map_html(view, "place", f"map-{pid}", f"Map of the links of {place.name}"),
         kind_label=view.label("place_kinds", place.kind),
         here=here,
-        downloads={"json": exports.place_download(pid, "json")},
+        downloads={"json": exports.place_download(pid, "json"), "geojson": here + mapsite.DATA_FILE},
         file=atlas.files[("cities", pid)],
     )
     return generated(uri, place.name, body, False, atlas.files[("cities", pid)],

@@ -197,3 +197,20 @@ def test_about_page_defines_every_relationship_type(site: Path, atlas) -> None:
     for term in atlas.vocabulary.relationship_types:
         assert f"{term.id} {term.label} {term.definition}" in text, term.id
     assert "Reported" in text and "Recorded" in text and "How sources are chosen" in text
+
+
+def test_geojson_downloads_are_valid_with_lon_lat_and_cut_at_the_antimeridian(site: Path, atlas) -> None:
+    import geojson
+
+    places = geojson.loads((site / "downloads/places.geojson").read_text(encoding="utf-8"))
+    links = geojson.loads((site / "downloads/links.geojson").read_text(encoding="utf-8"))
+    assert places.is_valid and links.is_valid, (places.errors(), links.errors())
+    taipei = next(f for f in places["features"] if f["id"] == "taipei")
+    assert taipei["geometry"]["coordinates"] == [atlas.places["taipei"].coordinates[1], atlas.places["taipei"].coordinates[0]]
+    assert len(places["features"]) == len(atlas.places) and len(links["features"]) == len(atlas.links)
+    houston = next(f for f in links["features"] if {f["properties"]["recorded_in"], f["properties"]["partner"]} == {"taipei", "houston"})
+    assert houston["geometry"]["type"] == "MultiLineString"  # over the Pacific, cut at 180°
+    assert all(-180 <= lon <= 180 for part in houston["geometry"]["coordinates"] for lon, _ in part)
+    assert houston["properties"]["type"] == "sister" and houston["properties"]["signed"] == "1961-06-15"
+    assert houston["properties"]["sources"]
+    assert 'href="map.geojson" download>GeoJSON</a>' in page(site, "cities/taipei")
