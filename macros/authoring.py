@@ -9,6 +9,7 @@ naming the macro and the argument, which fails the build with the page's name.
 from __future__ import annotations
 
 import typing
+from operator import methodcaller
 from pathlib import Path
 from typing import Any, Callable
 
@@ -64,7 +65,8 @@ def field_reference(name: str) -> Markup:
     )
 
 
-def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str]) -> dict[str, Callable[..., Any]]:
+def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
+           add_map: Callable[[str, Callable], None] = lambda page, make: None) -> dict[str, Callable[..., Any]]:
     """The macros by name. `here()` is the URL of the page being written, for relative links.
 
     They return finished, escaped HTML (Markup): the engine adapter puts it in after the
@@ -138,6 +140,15 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str]) -> dic
         blocks.LinkFilter.of("key_figures", atlas, place=place)
         return blocks.key_figures(atlas, site, here(), place)
 
+    def link_map(label: str = "", **arguments: Any) -> Markup:
+        """The group map of the generated pages, for the filtered links; its data beside the page."""
+        chosen = blocks.LinkFilter.of("link_map", atlas, **arguments)
+        links = chosen.links(atlas)
+        pids = sorted({pid for link in links for pid in (link.owner, link.partner)} | {chosen.place} - {None})
+        page = here()
+        add_map(page, methodcaller("group", page, pids, links, chosen.place))
+        return pages.map_html(pages.View(atlas, page, site), "group", "map-page", label or "Map of the links")
+
     def compare(first: str, second: str) -> Markup:
         return blocks.compare(atlas, site, here(), first, second)
 
@@ -149,5 +160,5 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str]) -> dic
         function.__name__: function
         for function in (home_figures, atlas_count, place_link, top_places, field_reference, vocabulary_table,
                          downloads_table, download_fields, relationship_table, figure, timeline, key_figures,
-                         compare, citation, contributing_guide)
+                         link_map, compare, citation, contributing_guide)
     }

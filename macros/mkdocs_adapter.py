@@ -52,6 +52,7 @@ class _Build:
     shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
     search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
     map_data: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson -> how to make it
+    author_maps: dict[str, Any] = field(default_factory=dict)  # the same, for maps on hand-written pages
     writer: Callable[[], Any] = lambda: None  # waits for the files written during the build (write_files)
 
 
@@ -94,7 +95,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     atlas = build.atlas
     assert atlas is not None
-    build.edits, build.html, build.search, build.map_data = {}, {}, [], {}
+    build.edits, build.html, build.search, build.map_data, build.author_maps = {}, {}, [], {}, {}
     for page in generated_pages(atlas):
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
@@ -230,6 +231,12 @@ def forked(work: Callable[[], Any]) -> Callable[[], Any]:
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     build.writer()
+    if build.author_maps:  # known only once hand-written pages ran their macros
+        from . import mapdata
+
+        data = mapdata.MapData(build.atlas)
+        for path, make in build.author_maps.items():
+            (site_dir / path).write_text(make(data), encoding="utf-8")
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -253,5 +260,11 @@ def define_env(env: Any) -> None:
         page = getattr(env, "page", None)
         return page.url if page is not None else ""
 
-    for name, function in authoring.macros(atlas, build.site, here).items():
+    def add_map(page: str, make: Callable) -> None:
+        path = page + mapsite.DATA_FILE
+        if path in build.author_maps:
+            raise ValueError("link_map: one map per page")
+        build.author_maps[path] = make
+
+    for name, function in authoring.macros(atlas, build.site, here, add_map).items():
         env.macro(_shielded(function), name)

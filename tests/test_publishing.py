@@ -214,3 +214,12 @@ def test_geojson_downloads_are_valid_with_lon_lat_and_cut_at_the_antimeridian(si
     assert houston["properties"]["type"] == "sister" and houston["properties"]["signed"] == "1961-06-15"
     assert houston["properties"]["sources"]
     assert 'href="map.geojson" download>GeoJSON</a>' in page(site, "cities/taipei")
+
+
+def test_an_author_map_draws_the_filtered_links(site: Path, atlas) -> None:
+    assert 'id="map-page"' in page(site, "authoring")
+    data = json.loads((site / "authoring/map.geojson").read_text(encoding="utf-8"))
+    lines = [f for f in data["features"] if f["geometry"]["type"] != "Point"]
+    tw_jp = [l for l in atlas.links if sorted(atlas.places[p].country for p in (l.owner, l.partner)) == ["JP", "TW"]]
+    assert len(lines) == len(tw_jp) and lines
+
