@@ -129,7 +129,7 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
                        help="for a place GeoNames' city list lacks (a prefecture, a small town): its point, with --country")
 
     link = new("link", new_link, "add a link between two places, to the first place's file",
-                    "atlas new link kaohsiung aarhus --type sister --signed 2025-09-14 --source https://… --title 'Kaohsiung and Aarhus sign'")
+               "atlas new link kaohsiung aarhus --type sister --signed 2025-09-14 --source https://… --title 'Kaohsiung and Aarhus sign'")
     link.add_argument("place", help="the place whose file gets the link")
     link.add_argument("partner", help="the other place")
     link.add_argument("--type", required=True, help="a relationship type id from data/vocabulary.yaml, e.g. sister")
@@ -140,7 +140,7 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
     _source_options(link)
 
     membership = new("membership", new_membership, "add a place's membership of a network",
-                          "atlas new membership kaohsiung iclei --since 2006 --source kaohsiung-gov")
+               "atlas new membership kaohsiung iclei --since 2006 --source kaohsiung-gov")
     membership.add_argument("place")
     membership.add_argument("network", help="a network id (a file name in data/networks/)")
     membership.add_argument("--since", metavar="DATE")
@@ -148,7 +148,7 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
     _source_options(membership)
 
     event = new("event", new_event, "add an event (a visit, an award, a milestone) to a place",
-                     'atlas new event taipei "Mayor visits Houston" --kind visit --date 2024-05 --with houston --source https://… --title …')
+               'atlas new event taipei "Mayor visits Houston" --kind visit --date 2024-05 --with houston --source https://… --title …')
     event.add_argument("place")
     event.add_argument("what", help="one line saying what happened")
     event.add_argument("--kind", required=True, help="an event kind id from data/vocabulary.yaml, e.g. visit")
@@ -157,7 +157,7 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
     _source_options(event)
 
     source = new("source", new_source, "add a bibliography entry that several records can cite by id",
-                      "atlas new source aarhus-gov --title 'Aarhus international partners' --url https://… --publisher 'Aarhus Municipality'")
+               "atlas new source aarhus-gov --title 'Aarhus international partners' --url https://… --publisher 'Aarhus Municipality'")
     source.add_argument("id", help="the id records will cite, e.g. aarhus-gov")
     source.add_argument("--title", required=True)
     source.add_argument("--url")
@@ -177,7 +177,7 @@ def parser() -> argparse.ArgumentParser:
     checker.add_argument("data_dir", nargs="?", default="data", help="the data folder (default: data)")
     checker.add_argument("--format", choices=["text", "github"], default="text", help="text (default) or GitHub annotations")
     new = _command(commands, "new", lambda args: 0, "write a new record: place, link, membership, event or source",
-                   'atlas new link kaohsiung aarhus --type sister --signed 2025-09-14 --source https://… --title …')
+               'atlas new link kaohsiung aarhus --type sister --signed 2025-09-14 --source https://… --title …')
     _new_commands(new.add_subparsers(dest="record", required=True, metavar="RECORD"))
     formatter = _command(commands, "fmt", fmt, "rewrite data files in the canonical layout, keeping comments",
                          "atlas fmt --check")

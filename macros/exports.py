@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from pydantic import BaseModel
 
-from . import model
+from . import figures, model
 from .atlas import Atlas
 from .schema import SCHEMA_FILES, schema_text
 
@@ -159,7 +159,7 @@ TABLES: dict[str, tuple[list[Column], Callable[[Atlas], list]]] = {
         *[field(model.Reported, n, lambda r, n=n: _cell(getattr(r[1], n))) for n in ("of", "label", "count", "as_of", "note")],
         Column("recorded", "How many links of those types the atlas records for the place (computed).", lambda r: r[2]),
         Column("sources", SOURCES_MEANING, lambda r: _sources(r[1].sources)),
-    ], lambda atlas: [(pid, r, sum(l.rel.type in r.of for l in atlas.links_of(pid)))
+    ], lambda atlas: [(pid, r, figures.recorded_count(atlas, pid, r.of))
                       for pid, p in atlas.iter_places() for r in p.reported]),
     "sources.csv": ([
         Column("id", "The source's id, as records cite it.", lambda r: r[0]),

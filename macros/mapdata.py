@@ -173,11 +173,11 @@ class MapData:
                            "properties": properties})
         links = []
         for link in self.links:
-            rel = link.rel
+            rel, term = link.rel, self.atlas.term("relationship_types", link.rel.type)
             properties = {"recorded_in": link.owner, "partner": link.partner, "type": rel.type,
-                          "type_label": self.atlas.term("relationship_types", rel.type).label, "wording": rel.wording,
+                          "type_label": term.label, "wording": rel.wording,
                           "signed": str(rel.signed) if rel.signed else None, "ended": str(rel.ended) if rel.ended else None,
-                          "status": link.status, "stroke": self.atlas.term("relationship_types", rel.type).shown_color,
+                          "status": link.status, "stroke": term.shown_color,
                           "sources": [s if isinstance(s, str) else s.title for s in rel.sources]}
             links.append({"type": "Feature", "geometry": line_geometry(self._arc(link, FINE)), "properties": properties})
         return {name: json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, sort_keys=True)
