@@ -166,6 +166,9 @@ def test_yokohama_ties_against_its_counts() -> None:
     assert counts["joint-statement"] >= 4  # the fifth is not identified by any source found
     assert counts["port"] >= 5  # the sixth port likewise
     assert {"cebu-city", "da-nang"} <= {l.other("yokohama") for l in atlas().links_of("yokohama") if l.rel.type == "cooperation"}
+    # The Shanghai friendship port: 1983 in the city's chronology, about 1990 by a 1995 report.
+    shanghai_port = link("yokohama", "shanghai", "port").rel
+    assert shanghai_port.signed == PartialDate(1983) and any(alt.signed == PartialDate(1990) for alt in shanghai_port.alternatives)
 
 
 @pytest.mark.xfail(strict=True, reason="issue 10 target not yet reached: Taipei 58 of 61 (56 recorded); no source found names the rest")
