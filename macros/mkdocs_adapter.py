@@ -1,10 +1,11 @@
 """The MkDocs engine adapter: the only module that imports MkDocs.
 
-It loads and validates data/ once per build (on_config), adds the generated
-pages (on_files), points each record page's edit link at its YAML file, writes
-the downloads and the maps' files (in a process forked at the end of on_files,
-awaited in on_post_build; half the place pages are made in another) and makes `mkdocs serve` watch data/. The macros for
-authors (define_env) read the same loaded atlas.
+It loads and validates data/ once per build (on_config) and adds the generated
+pages (on_files) as empty sources. A process forked then makes their HTML, their maps'
+data, the downloads and the feed while the engine works; each page's HTML, title and
+table of contents go in just before the theme renders it (on_page_context), with
+its edit link pointing at its YAML file. `mkdocs serve` watches data/. The macros
+for authors (define_env) read the same loaded atlas.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import logging
 import os
 import pickle
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import traceback
-from dataclasses import dataclass, field
-from operator import methodcaller
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from markupsafe import Markup
 
@@ -31,6 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from . import exports, feed, mapsite, pages
 from .atlas import Atlas
@@ -47,13 +50,9 @@ class _Build:
     atlas: Optional[Atlas] = None
     site: pages.SiteConfig = field(default_factory=pages.SiteConfig)
     data_dir: Path = Path("data")
-    edits: dict[str, str] = field(default_factory=dict)  # generated page -> the data file to edit
-    html: dict[str, str] = field(default_factory=dict)  # generated page source path -> its finished content
+    made: Optional["Made"] = None  # the generated pages, made while the engine works
     shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
-    search: list[dict] = field(default_factory=list)  # the search entries of the generated pages
-    map_data: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson -> how to make it
-    author_maps: dict[str, Any] = field(default_factory=dict)  # the same, for maps on hand-written pages
-    writer: Callable[[], Any] = lambda: None  # waits for the files written during the build (write_files)
+    author_maps: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson on a hand-written page -> how to make it
 
 
 build = _Build()
@@ -92,38 +91,84 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+# A generated page's source for the engine: no text (its HTML comes in at on_page_context), no
+# macros, and no entry by the theme's indexer (each has one compact entry instead).
+SKELETON = "---\nrender_macros: false\nsearch:\n  exclude: true\n---\n"
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     atlas = build.atlas
     assert atlas is not None
-    build.edits, build.html, build.search, build.map_data, build.author_maps = {}, {}, [], {}, {}
-    for page in generated_pages(atlas):
-        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
-        build.html[page.uri] = page.html
-        build.search.append(page.search)
-        if page.edit:
-            build.edits[page.uri] = page.edit
-        if page.map_data:
-            build.map_data[pages.url_of(page.uri) + mapsite.DATA_FILE] = page.map_data
+    build.author_maps = {}
+    uris = pages.page_uris(atlas)
+    for uri, in_nav in uris:
+        inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, uri, content=SKELETON, inclusion=inclusion))
     global_map = mapsite.map_block("map-global", "world", "Map of every place and link in the atlas",
                                    mapsite.DATA_FILE, relative("map/", mapsite.BASEMAP))
-    build.map_data["map/" + mapsite.DATA_FILE] = methodcaller("world", "map/")
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
-    build.writer = forked(lambda: write_files(config))  # while the engine renders the pages
+    # The pages, their maps' data, the downloads and the feed are made in a forked process
+    # while the engine converts and renders pages; each page arrives before the engine needs it.
+    project = Path(config.config_file_path).parent
+    build.made = Made(forked_stream(lambda: make_files(atlas, build.site, Path(config.site_dir), project)), {u for u, _ in uris})
     return files
 
 
-def generated_pages(atlas: Atlas) -> list[pages.GeneratedPage]:
-    """Every generated page, in the same order on every build. A forked process makes 70% of
-    the place pages meanwhile; this one makes the rest and the other pages (measured: about
-    half as much work as all place pages), so that both take about as long."""
-    figs = pages.all_figures(atlas)
-    pids = sorted(atlas.places)
-    split = len(pids) * 3 // 10
-    later = forked(lambda: pages.place_pages(atlas, build.site, figs, pids[split:]))
-    first = pages.place_pages(atlas, build.site, figs, pids[:split])
-    rest = pages.other_pages(atlas, build.site, figs)
-    return first + later() + rest
+class Made:
+    """The generated pages as they arrive, taken by source path in any order."""
+
+    def __init__(self, chunks: Iterator[list[pages.GeneratedPage]], uris: set[str]):
+        self.chunks, self.uris = chunks, uris
+        self.waiting: dict[str, pages.GeneratedPage] = {}
+        self.search: list[dict] = []  # their search entries, in the order they were made
+
+    def take(self, uri: str) -> pages.GeneratedPage:
+        while uri not in self.waiting:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                raise PluginError(f"the generated page {uri} was never made")
+            for page in chunk:
+                self.waiting[page.uri] = page
+                self.search.append(page.search)
+        return self.waiting.pop(uri)
+
+    def finish(self) -> list[dict]:
+        """Wait for every file of the build; the search entries of the pages."""
+        for _ in self.chunks:
+            raise PluginError("pages were made that the engine was not given")
+        return self.search
+
+
+def make_files(atlas: Atlas, site: pages.SiteConfig, site_dir: Path, project: Path) -> Iterator[list[pages.GeneratedPage]]:
+    """Every generated page (in chunks, in page_uris order) with its map's data written beside it;
+    then the maps' scripts, assets and the global map's data, the downloads and the feed."""
+    from . import mapdata  # numpy: only in the process that writes the maps' data
+
+    data = mapdata.MapData(atlas)
+    chunk = []
+    for page in pages.iter_pages(atlas, site):
+        if page.map_data:
+            write(site_dir / pages.url_of(page.uri) / mapsite.DATA_FILE, page.map_data(data))
+        chunk.append(replace(page, map_data=None))
+        if len(chunk) == 50:
+            yield chunk
+            chunk = []
+    yield chunk
+    from . import maps  # Folium (slow to import): once the pages are made
+
+    maps.install_assets(site_dir / "assets", project)
+    types = [{"id": t.id, "label": t.label, "color": t.shown_color} for t in atlas.vocabulary.relationship_types]
+    for path, text in {**maps.kind_scripts(types), "map/" + mapsite.DATA_FILE: data.world("map/")}.items():
+        write(site_dir / path, text)
+    exports.write_all(atlas, site_dir)
+    for name, text in data.downloads().items():
+        write(site_dir / "downloads" / name, text)
+    write(site_dir / "feed.xml", feed.atom(atlas, site))
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _map_page(block: str) -> str:
@@ -157,58 +202,40 @@ def _shielded(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Generated pages: the engine converted only their heading skeleton; put the real HTML in.
-
-    Hand-written pages: put each macro's HTML where its placeholder is.
-    """
-    if page.file.src_uri in build.html:
-        return build.html.pop(page.file.src_uri)
+    """Hand-written pages: put each macro's HTML where its placeholder is."""
     return _PLACEHOLDER.sub(lambda m: build.shielded.get(m.group(1) or m.group(2), m.group(0)), html)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
-    # A hand-written page whose text lives elsewhere names that file in its front matter (`edit:`).
-    edit = build.edits.get(page.file.src_uri) or page.meta.get("edit")
+    """A generated page gets its title, HTML and table of contents just before the theme renders it."""
+    edit = page.meta.get("edit")  # a hand-written page whose text lives elsewhere names that file
+    if build.made is not None and page.file.src_uri in build.made.uris:
+        made = build.made.take(page.file.src_uri)
+        page.meta["title"], page.content, edit = made.title, made.html, made.edit  # a title in mkdocs.yml's nav stays the nav's
+        page.toc = get_toc([{"level": 2, "id": id, "name": text, "children": []} for id, text in made.headings])
     if edit:
         page.edit_url = build.site.edit_url(edit)
     return context
 
 
-def write_files(config: MkDocsConfig) -> None:
-    """What the build writes besides pages: the maps' scripts, assets and data, the downloads and the feed."""
-    from . import mapdata, maps  # Folium and numpy: only in the process that writes these
-
-    atlas = build.atlas
-    assert atlas is not None
-    site_dir = Path(config.site_dir)
-    maps.install_assets(site_dir / "assets", Path(config.config_file_path).parent)
-    types = [{"id": t.id, "label": t.label, "color": t.shown_color} for t in atlas.vocabulary.relationship_types]
-    data = mapdata.MapData(atlas)
-    texts = {path: make(data) for path, make in build.map_data.items()}
-    for path, text in {**maps.kind_scripts(types), **texts}.items():
-        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
-        (site_dir / path).write_text(text, encoding="utf-8")
-    exports.write_all(atlas, site_dir)
-    for name, text in data.downloads().items():
-        (site_dir / "downloads" / name).write_text(text, encoding="utf-8")
-    (site_dir / "feed.xml").write_text(feed.atom(atlas, build.site), encoding="utf-8")
-
-
-def forked(work: Callable[[], Any]) -> Callable[[], Any]:
-    """Run ``work`` in a forked process while this one goes on; returns a function that waits
-    for its result (pickled through a pipe). Where forking is unsafe (`mkdocs serve` runs
-    threads) or impossible, ``work`` runs here and now."""
+def forked_stream(work: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+    """Run the generator ``work`` in a forked process while this one goes on; iterate over what
+    it yields as it comes. Each item is pickled to a file of its own and announced through a
+    pipe, so the child never waits for this process to read. Where forking is unsafe (`mkdocs
+    serve` runs threads) or impossible, ``work`` runs here, an item at a time, as asked for."""
     if threading.active_count() > 1 or not hasattr(os, "fork"):
-        done = work()
-        return lambda: done
+        return work()
+    spool = Path(tempfile.mkdtemp(prefix="atlas-build-"))
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: work, send the result, leave without running the parent's exit handlers
+    if pid == 0:  # the child: work, send the results, leave without running the parent's exit handlers
         os.close(read)
         code = 1
         try:
-            with os.fdopen(write, "wb") as sink:
-                pickle.dump(work(), sink, protocol=pickle.HIGHEST_PROTOCOL)
+            for number, item in enumerate(work()):
+                path = spool / str(number)
+                path.write_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+                os.write(write, f"{path}\n".encode())
             code = 0
         except BaseException:
             traceback.print_exc()
@@ -216,31 +243,38 @@ def forked(work: Callable[[], Any]) -> Callable[[], Any]:
             sys.stderr.flush()
             os._exit(code)
     os.close(write)
+    return _received(read, pid, spool)
 
-    def result() -> Any:
-        with os.fdopen(read, "rb") as source:
-            data = source.read()
+
+def _received(read: int, pid: int, spool: Path) -> Iterator[Any]:
+    try:
+        with os.fdopen(read, "rb") as announced:
+            for line in announced:
+                path = Path(line.decode().rstrip("\n"))
+                item = pickle.loads(path.read_bytes())
+                path.unlink()
+                yield item
         if os.waitpid(pid, 0)[1] != 0:
             raise PluginError("a process of the build failed (see the error above)")
-        return pickle.loads(data)
-
-    return result
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
 
 
 @event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
-    build.writer()
+    assert build.made is not None
+    entries = build.made.finish()
     if build.author_maps:  # known only once hand-written pages ran their macros
         from . import mapdata
 
         data = mapdata.MapData(build.atlas)
         for path, make in build.author_maps.items():
-            (site_dir / path).write_text(make(data), encoding="utf-8")
+            write(site_dir / path, make(data))
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))
-        index["docs"].extend(build.search)
+        index["docs"].extend(entries)
         index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

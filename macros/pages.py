@@ -6,13 +6,12 @@ GeneratedPage into a file; another engine could do the same.
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 from operator import methodcaller
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Union
 
 from markupsafe import Markup, escape
 
@@ -30,20 +29,21 @@ SourceRef = Union[str, SourceEntry]
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page written by the atlas: its finished HTML, and a Markdown skeleton for the engine.
-
-    The skeleton holds the front matter and the section headings only, so the engine
-    builds the table of contents cheaply; the adapter then puts `html` in as the content.
-    """
+    """A page written by the atlas: its title and finished HTML, with what the engine needs besides."""
 
     uri: str  # source path, e.g. cities/taipei.md
-    markdown: str
+    title: str  # HTML-escaped: themes print titles as they are
     html: str
     in_nav: bool = False
     edit: Optional[str] = None  # the data file a contributor edits for this page
     search: Optional[dict] = None  # the page's one search entry (see macros.search)
     # Its map's GeoJSON, written beside it: a call on MapData (methodcaller: it can be pickled).
     map_data: Optional[Callable[["MapData"], str]] = None
+
+    @property
+    def headings(self) -> list[tuple[str, str]]:
+        """(id, HTML text) of each section heading: the page's table of contents."""
+        return _H2.findall(self.html)
 
 
 def map_html(view: "View", kind: str, map_id: str, label: str) -> Markup:
@@ -198,24 +198,22 @@ class View:
         return Markup('<a href="{url}" rel="license">{name}</a>').format(url=exports.LICENCE_URL, name=exports.LICENCE)
 
 
-def _front_matter(title: str, **extra: Any) -> str:
-    # JSON strings are valid YAML; the title is HTML-escaped because themes print it unescaped.
-    lines = ["---", f"title: {json.dumps(str(escape(title)), ensure_ascii=False)}", "render_macros: false"]
-    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
-    return "\n".join(lines + ["---", ""])
-
-
-_H2 = re.compile(r'<h2 id="[^"]*">([^<]*)<a class="headerlink"')
+# A section heading of the templates: its text is constant template text, never data.
+_H2 = re.compile(r'<h2 id="([^"]*)">([^<]*)<a class="headerlink"')
 
 
 def generated(uri: str, title: str, html: str, in_nav: bool = False, edit: Optional[str] = None,
               search_title: Optional[str] = None, search_text: str = "",
               map_data: Optional[Callable[["MapData"], str]] = None) -> GeneratedPage:
-    headings = [unescape(text) for text in _H2.findall(html)]  # constant template text, never data
+    page = GeneratedPage(uri, str(escape(title)), html, in_nav, edit, None, map_data)
+    text = search_text or " · ".join(unescape(text) for _, text in page.headings)
     # The theme's indexer skips generated pages; each has one compact entry instead.
-    skeleton = _front_matter(title, search={"exclude": True}) + "".join(f"\n## {h}\n" for h in headings)
-    entry = search.entry(url_of(uri), search_title or title, search_text or " · ".join(headings))
-    return GeneratedPage(uri, skeleton, html, in_nav, edit, entry, map_data)
+    return replace(page, search=search.entry(url_of(uri), search_title or title, text))
+
+
+def uri_of(url: str) -> str:
+    """The source path of an entity's page from its URL: cities/taipei/ -> cities/taipei.md."""
+    return url[:-1] + ".md"
 
 
 def url_of(uri: str) -> str:
@@ -284,7 +282,7 @@ def by_decade(entries: list[TimelineEntry]) -> tuple[list[tuple[int, list[Timeli
 
 def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.PlaceFigures] = None) -> GeneratedPage:
     place = atlas.places[pid]
-    uri = f"cities/{pid}.md"
+    uri = uri_of(place_url(pid))
     here = place_url(pid)
     view = View(atlas, here, site)
     timeline = place_timeline(atlas, pid, view)
@@ -333,7 +331,7 @@ def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
         file=atlas.files[("networks", nid)],
         map_html=map_html(view, "group", f"map-{nid}", f"Map of the members of {network.name}") if members else "",
     )
-    return generated(f"networks/{nid}.md", network.name, body, False, atlas.files[("networks", nid)],
+    return generated(uri_of(here), network.name, body, False, atlas.files[("networks", nid)],
                      f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary),
                      methodcaller("group", here, [pid for pid, _ in members]) if members else None)
 
@@ -347,7 +345,7 @@ def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
         "program.html", atlas=atlas, v=view, gid=gid, program=program, file=atlas.files[("programs", gid)],
         map_html=map_html(view, "group", f"map-{gid}", f"Map of the places in {program.name}"),
     )
-    return generated(f"programs/{gid}.md", program.name, body, False, atlas.files[("programs", gid)],
+    return generated(uri_of(here), program.name, body, False, atlas.files[("programs", gid)],
                      f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary),
                      methodcaller("group", here, places, focus=program.lead))
 
@@ -376,7 +374,7 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
         map_html=map_html(view, "group", f"map-{code.lower()}", f"Map of the places in {countries()[code].name} and their links"),
     )
     names = ", ".join(atlas.places[pid].name for pid in pids)
-    return generated(f"countries/{code.lower()}.md", countries()[code].name, body, search_text=f"Places: {names}",
+    return generated(uri_of(here), countries()[code].name, body, search_text=f"Places: {names}",
                      map_data=methodcaller("group", here, pids, links))
 
 
@@ -387,7 +385,7 @@ def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = N
     links = [link for link in atlas.links_by_date if link.rel.type == tid]
     map_block = map_html(view, "group", f"map-{tid}", f"Map of the {term.label} links") if links else ""
     body = render("type.html", atlas=atlas, v=view, term=term, links=links, map_html=map_block)
-    return generated(f"types/{tid}.md", term.label, body, search_text=term.definition,
+    return generated(uri_of(here), term.label, body, search_text=term.definition,
                      map_data=methodcaller("group", here, [], links) if links else None)
 
 
@@ -401,6 +399,11 @@ def home_page(atlas: Atlas, site: SiteConfig) -> str:
         events=sum(len(p.events) for p in atlas.places.values()),
         memberships=sum(len(p.memberships) for p in atlas.places.values()),
     )
+
+
+# The site-wide pages of index_pages, in its order (the navigation lists them).
+INDEX_PAGES = ("cities/index.md", "networks/index.md", "programs/index.md", "countries/index.md", "types/index.md",
+               "timeline.md", "sources/index.md", "coverage.md", "quality.md")
 
 
 def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures]) -> list[GeneratedPage]:
@@ -469,17 +472,22 @@ def all_figures(atlas: Atlas) -> dict[str, figures.PlaceFigures]:
     return {pid: figures.place_figures(atlas, pid) for pid in sorted(atlas.places)}
 
 
-def place_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures], pids: list[str]) -> list[GeneratedPage]:
-    return [place_page(atlas, pid, site, figs[pid]) for pid in pids]
-
-
-def other_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures]) -> list[GeneratedPage]:
-    """Every generated page but the place pages."""
-    pages = [network_page(atlas, nid, site) for nid in sorted(atlas.networks)]
-    pages += [program_page(atlas, gid, site) for gid in sorted(atlas.programs)]
-    return pages + index_pages(atlas, site, figs)
-
-
-def all_pages(atlas: Atlas, site: SiteConfig) -> list[GeneratedPage]:
+def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
+    """Every generated page, one at a time, in the order of page_uris."""
     figs = all_figures(atlas)
-    return place_pages(atlas, site, figs, sorted(atlas.places)) + other_pages(atlas, site, figs)
+    for pid in sorted(atlas.places):
+        yield place_page(atlas, pid, site, figs[pid])
+    yield from (network_page(atlas, nid, site) for nid in sorted(atlas.networks))
+    yield from (program_page(atlas, gid, site) for gid in sorted(atlas.programs))
+    yield from index_pages(atlas, site, figs)
+
+
+def page_uris(atlas: Atlas) -> list[tuple[str, bool]]:
+    """The source path of every generated page and whether it is in the navigation, in the
+    order iter_pages makes them: what an engine needs to know before any page is made."""
+    uris = [(uri_of(place_url(pid)), False) for pid in sorted(atlas.places)]
+    uris += [(uri_of(network_url(nid)), False) for nid in sorted(atlas.networks)]
+    uris += [(uri_of(program_url(gid)), False) for gid in sorted(atlas.programs)]
+    uris += [(uri, True) for uri in INDEX_PAGES]
+    uris += [(uri_of(country_url(code)), False) for code in _places_by_country(atlas)]
+    return uris + [(uri_of(type_url(t.id)), False) for t in atlas.vocabulary.relationship_types]

@@ -168,18 +168,31 @@ def test_every_map_has_its_data_beside_its_page(site: Path) -> None:
     assert "user-scalable" not in taipei and "html, body" not in taipei and "Trust" not in taipei
 
 
-def test_forked_work_gives_its_result_or_fails_the_build() -> None:
+def test_forked_stream_gives_every_item_in_order_or_fails_the_build() -> None:
     import threading
 
     from mkdocs.exceptions import PluginError
 
-    from macros.mkdocs_adapter import forked
+    from macros.mkdocs_adapter import forked_stream
 
     if threading.active_count() > 1:
-        pytest.skip("threads are running: forked() runs the work in this process")
-    assert forked(lambda: ["page", {"a": 1}])() == ["page", {"a": 1}]
+        pytest.skip("threads are running: forked_stream() runs the work in this process")
+
+    def pages():
+        yield ["page", {"a": 1}]
+        yield "x" * 3_000_000  # more than a pipe holds: the child must not wait for the reader
+        yield 3
+
+    assert list(forked_stream(pages)) == [["page", {"a": 1}], "x" * 3_000_000, 3]
+
+    def failing():
+        yield 1
+        raise ZeroDivisionError
+
+    received = forked_stream(failing)
+    assert next(received) == 1
     with pytest.raises(PluginError, match="failed"):
-        forked(lambda: 1 / 0)()
+        next(received)
 
 
 def test_downloads_hold_every_field(site: Path) -> None:
@@ -276,3 +289,13 @@ def test_undefined_variable_or_macro_error_fails_the_build(tmp_path: Path) -> No
     (project / "content" / "about.md").write_text('# About\n\n{{ place_link("atlantis") }}\n', encoding="utf-8")
     result = mkdocs_build(tmp_path / "site2", config=config)
     assert result.returncode != 0 and "no place 'atlantis'" in result.stderr
+
+
+def test_the_engine_is_told_of_every_generated_page_before_any_is_made() -> None:
+    from macros import pages
+    from macros.validate import load
+
+    atlas, _ = load(ROOT / "data")
+    assert atlas is not None
+    made = [(page.uri, page.in_nav) for page in pages.iter_pages(atlas, pages.SiteConfig())]
+    assert pages.page_uris(atlas) == made  # the same pages, in the order the engine takes them
