@@ -8,7 +8,10 @@ per place holding the same facts and links (pages out of the navigation in both)
 Each build runs BENCH_REPEAT times (default 3), atlas and plain alternating, and
 the fastest of each counts: this machine's speed varies from run to run. It prints a table: wall times, their
 ratio, the ratio of CPU seconds, peak memory, place-page sizes and the
-size of a place page's map data and of the global map's data file. Figures, not pass/fail: read them.
+size of a place page's map data and of the global map's data file, then how the
+atlas build's time splits (the adapter's `atlas timing` lines of `mkdocs build -v`):
+loading the data, making the pages in a forked process, the maps' scripts and data,
+the downloads, and how long the engine waited for any of them. Figures, not pass/fail: read them.
 """
 
 from __future__ import annotations
@@ -36,13 +39,19 @@ def best(runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
     return wall, cpu, max(r[2] for r in runs)
 
 
-def timed(args: list[str], env: dict, cwd: Path = ROOT, cpu: bool = False) -> tuple:
-    """Run a command; return (wall seconds, peak resident MiB), or with cpu (wall, CPU seconds, MiB)."""
+SPLITS: dict[int, str] = {}  # places -> the atlas's own timing lines of a build (mkdocs build -v)
+
+
+def timed(args: list[str], env: dict, cwd: Path = ROOT, cpu: bool = False, log: list | None = None) -> tuple:
+    """Run a command; return (wall seconds, peak resident MiB), or with cpu (wall, CPU seconds, MiB).
+    With ``log``, its standard error is appended there."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if log is not None:
+        log.append(stderr)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1) or (proc.returncode and "check" not in args):
         raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-2000:]}")
@@ -107,9 +116,12 @@ def bench(n: int) -> dict:
     env = dict(ENV, ATLAS_DATA=str(data))
     plain = plain_site(data, OUT / f"plain-{n}")
     atlas_runs, plain_runs = [], []
-    for _ in range(REPEAT):  # alternate, so that drifts in machine speed hit both alike
-        atlas_runs.append(timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(atlas_site)], env, cpu=True))
+    stderr: list[str] = []
+    for i in range(REPEAT):  # alternate, so that drifts in machine speed hit both alike
+        verbosity = "-v" if i == REPEAT - 1 else "-q"  # the last run also says how its time splits
+        atlas_runs.append(timed([sys.executable, "-m", "mkdocs", "build", verbosity, "-d", str(atlas_site)], env, cpu=True, log=stderr))
         plain_runs.append(timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(plain / "site")], ENV, plain, cpu=True))
+    SPLITS[n] = "\n".join(line.split("atlas timing: ")[1] for line in stderr[-1].splitlines() if "atlas timing: " in line)
     row["atlas_s"], row["atlas_cpu"], row["atlas_mib"] = best(atlas_runs)
     row["plain_s"], row["plain_cpu"], row["plain_mib"] = best(plain_runs)
     sizes = [kib(p) for p in (atlas_site / "cities").glob("*/index.html")]
@@ -163,6 +175,8 @@ def main() -> None:
         row["ratio"] = row["atlas_s"] / row["plain_s"]
         row["cpu_ratio"] = row["atlas_cpu"] / row["plain_cpu"]
         print(" | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols), flush=True)
+    for n in sizes:
+        print(f"\nhow the atlas build of {n} places splits (its last run, `mkdocs build -v`):\n{SPLITS[n]}")
     if os.environ.get("BENCH_MAP", "1") != "0":
         print("\nglobal map in headless Chromium (navigation to interactive, median of 3)")
         row = map_ready(5000, 4)

@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +53,7 @@ class _Build:
     data_dir: Path = Path("data")
     made: Optional["Made"] = None  # the generated pages, made while the engine works
     shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
+    load_seconds: float = 0.0
     author_maps: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson on a hand-written page -> how to make it
 
 
@@ -66,6 +68,7 @@ def data_dir_of(config: MkDocsConfig) -> Path:
 
 def load_for(config: MkDocsConfig) -> Atlas:
     """Load and validate data/ for this build; fail the build with every error found."""
+    start = time.perf_counter()
     build.data_dir = data_dir_of(config)
     project = Path(config.config_file_path).parent.resolve()
     shown = build.data_dir.resolve()
@@ -76,7 +79,7 @@ def load_for(config: MkDocsConfig) -> Atlas:
     if atlas is None:
         errors = sum(f.severity == "error" for f in findings)
         raise PluginError(f"the data has {errors} error(s): run `make check` to see them")
-    build.atlas = atlas
+    build.atlas, build.load_seconds = atlas, time.perf_counter() - start
     build.site = pages.SiteConfig(repo_url=config.repo_url or "", site_url=config.site_url or "",
                                   site_name=config.site_name, root=str(project))
     return atlas
@@ -121,8 +124,10 @@ class Made:
         self.chunks, self.uris = chunks, uris
         self.waiting: dict[str, pages.GeneratedPage] = {}
         self.search: list[dict] = []  # their search entries, in the order they were made
+        self.waited = 0.0  # seconds the engine waited for a page
 
     def take(self, uri: str) -> pages.GeneratedPage:
+        start = time.perf_counter()
         while uri not in self.waiting:
             chunk = next(self.chunks, None)
             if chunk is None:
@@ -130,6 +135,7 @@ class Made:
             for page in chunk:
                 self.waiting[page.uri] = page
                 self.search.append(page.search)
+        self.waited += time.perf_counter() - start
         return self.waiting.pop(uri)
 
     def finish(self) -> list[dict]:
@@ -144,6 +150,7 @@ def make_files(atlas: Atlas, site: pages.SiteConfig, site_dir: Path, project: Pa
     then the maps' scripts, assets and the global map's data, the downloads and the feed."""
     from . import mapdata  # numpy: only in the process that writes the maps' data
 
+    start = time.perf_counter()
     data = mapdata.MapData(atlas)
     chunk = []
     for page in pages.iter_pages(atlas, site):
@@ -154,16 +161,20 @@ def make_files(atlas: Atlas, site: pages.SiteConfig, site_dir: Path, project: Pa
             yield chunk
             chunk = []
     yield chunk
+    made = time.perf_counter()
     from . import maps  # Folium (slow to import): once the pages are made
 
     maps.install_assets(site_dir / "assets", project)
     types = [{"id": t.id, "label": t.label, "color": t.shown_color} for t in atlas.vocabulary.relationship_types]
     for path, text in {**maps.kind_scripts(types), "map/" + mapsite.DATA_FILE: data.world("map/")}.items():
         write(site_dir / path, text)
+    drawn = time.perf_counter()
     exports.write_all(atlas, site_dir)
     for name, text in data.downloads().items():
         write(site_dir / "downloads" / name, text)
     write(site_dir / "feed.xml", feed.atom(atlas, site))
+    log.debug(f"atlas timing: pages and their maps' data {made - start:.2f} s, map scripts and the world map's data "
+              f"{drawn - made:.2f} s, downloads and feed {time.perf_counter() - drawn:.2f} s (in a forked process)")
 
 
 def write(path: Path, text: str) -> None:
@@ -264,7 +275,10 @@ def _received(read: int, pid: int, spool: Path) -> Iterator[Any]:
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     assert build.made is not None
+    start = time.perf_counter()
     entries = build.made.finish()
+    log.debug(f"atlas timing: data loaded in {build.load_seconds:.2f} s; the engine waited {build.made.waited:.2f} s "
+              f"for pages, {time.perf_counter() - start:.2f} s for the other files")
     if build.author_maps:  # known only once hand-written pages ran their macros
         from . import mapdata
 
