@@ -32,8 +32,10 @@ from .atlas import Atlas, Link
 from .countries import countries
 from .render import relative, safe_url
 
-#: Segments of a link's arc: smooth on place and group maps, coarse on the world map.
+#: Segments of a link's arc: smooth on place and group maps, coarse on the world map,
+#: where an arc has about one segment per COARSE_DEGREES of its length (fewer points to draw).
 FINE, COARSE = 32, 8
+COARSE_DEGREES = 12
 
 
 def arcs(ends: np.ndarray, segments: int) -> np.ndarray:
@@ -83,6 +85,15 @@ def line_geometry(line: list[list[float]]) -> dict:
     return {"type": "MultiLineString", "coordinates": parts}
 
 
+def _coarse(points: np.ndarray) -> np.ndarray:
+    """Some of an arc's points, evenly spread: about one segment per COARSE_DEGREES of its length."""
+    (lon1, lat1), (lon2, lat2) = np.radians(points[0]), np.radians(points[-1])
+    cos = np.sin(lat1) * np.sin(lat2) + np.cos(lat1) * np.cos(lat2) * np.cos(lon2 - lon1)
+    wanted = int(np.ceil(np.degrees(np.arccos(np.clip(cos, -1, 1))) / COARSE_DEGREES))
+    segments = len(points) - 1
+    return points[np.unique(np.round(np.linspace(0, segments, min(segments, max(1, wanted)) + 1)).astype(int))]
+
+
 def _text(feature: dict) -> str:
     return json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
@@ -103,7 +114,8 @@ class MapData:
             places = self.atlas.places
             ends = [places[l.owner].coordinates + places[l.partner].coordinates for l in self.links]
             self._arcs[segments] = arcs(np.array(ends, dtype=float).reshape(-1, 4), segments)
-        return self._arcs[segments][self._position[(link.owner, link.index)]].tolist()
+        points = self._arcs[segments][self._position[(link.owner, link.index)]]
+        return (_coarse(points) if segments == COARSE else points).tolist()
 
     def point(self, pid: str, here: str, focus: bool = False) -> str:
         url = safe_url(relative(here, f"cities/{pid}/"))

@@ -82,7 +82,8 @@ class AtlasMap(folium.Map):
         super().__init__(tiles=None, location=[20, 0], zoom_start=2, min_zoom=1, renderer=renderer, **kwargs)
         _served(self, LEAFLET)
         tiles = xyzservices.providers.OpenStreetMap.Mapnik  # a provider object: no name lookup
-        folium.TileLayer(tiles, control=False).add_to(self)
+        # The outlines' credit too: given to the outlines' layer, each of its hundreds of shapes would repeat it.
+        folium.TileLayer(tiles, attr=f"{tiles.html_attribution} | {OUTLINES_CREDIT}", control=False).add_to(self)
 
 
 class _Control(MacroElement):
@@ -177,7 +178,11 @@ class FindPlace(_Control):
         input.id = label.htmlFor = entry.id + "-search";
         list.id = entry.id + "-places";
         input.setAttribute("list", list.id);
-        names.slice().sort().forEach(function (name) { atlasMap.node(list, "option").value = name; });
+        function fill() {  // the list of names, once a reader starts: thousands of options cost the first draw
+            if (!list.firstChild) names.slice().sort().forEach(function (name) { atlasMap.node(list, "option").value = name; });
+        }
+        input.addEventListener("focus", fill);
+        input.addEventListener("input", fill);
         function go() {
             var wanted = input.value.trim().toLowerCase();
             var i = names.findIndex(function (n) { n = n.toLowerCase(); return n === wanted || n.indexOf(wanted + " (") === 0; });
@@ -235,15 +240,14 @@ FOCUS_STYLE = {"radius": 9, "fill": True, "color": "#ffffff", "weight": 2, "fill
 PLACE_STYLE = {"radius": 6, "fill": True, "color": "#ffffff", "weight": 1.5, "fillColor": "#1a237e", "fillOpacity": 0.95}
 MEMBER_STYLE = {"radius": 4.5, "fill": True, "color": "#ffffff", "weight": 1, "fillColor": "#37474f", "fillOpacity": 0.95}
 DASHED = "6 5"  # ended, suspended and disputed links
+OUTLINES_CREDIT = 'Country outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 
 
 def _basemap(m: folium.Map) -> folium.GeoJson:
     """Country outlines under the tiles, so the map reads where tiles do not load (offline)."""
     folium.map.CustomPane("basemap", z_index=150, pointer_events=False).add_to(m)
     style = JsCode(f"function () {{ return {json.dumps(BASEMAP_STYLE)}; }}")
-    attribution = 'Country outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
-    return folium.GeoJson(EMPTY, control=False, pane="basemap", interactive=False, style=style,
-                          attribution=attribution).add_to(m)
+    return folium.GeoJson(EMPTY, control=False, pane="basemap", interactive=False, style=style).add_to(m)
 
 
 def _link_layers(m: folium.Map, types: list[dict], weight: float) -> dict[str, folium.GeoJson]:
@@ -263,7 +267,9 @@ def _points(parent, place_style: dict) -> folium.GeoJson:
 
 def _cluster(m: folium.Map) -> plugins.MarkerCluster:
     # Circle markers cannot be spiderfied: from zoom 9 on, every place is shown on its own.
-    options = {"showCoverageOnHover": False, "maxClusterRadius": 40, "disableClusteringAtZoom": 9, "spiderfyOnMaxZoom": False}
+    # chunkedLoading: thousands of places are clustered in slices, between which the page answers.
+    options = {"showCoverageOnHover": False, "maxClusterRadius": 40, "disableClusteringAtZoom": 9, "spiderfyOnMaxZoom": False,
+               "chunkedLoading": True}
     return _served(plugins.MarkerCluster(control=False, options=options), CLUSTER).add_to(m)
 
 

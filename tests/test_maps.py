@@ -245,6 +245,18 @@ def test_world_and_group_data(atlas):
     assert data.world("map/") == data.world("map/")  # the same text, feature by feature
 
 
+def test_world_arcs_have_points_by_their_length(atlas):
+    """The world map draws thousands of arcs: about one segment per 12 degrees, the ends exact."""
+    lines = {(f["properties"]["from"], f["properties"]["to"], f["properties"]["type"]): f["geometry"]
+             for f in json.loads(MapData(atlas).world("map/"))["features"] if f["geometry"]["type"] != "Point"}
+    points = lambda g: sum(map(len, g["coordinates"])) if g["type"] == "MultiLineString" else len(g["coordinates"])
+    assert points(lines["taipei", "shanghai", "cooperation"]) == 2  # about 6 degrees: a straight line
+    assert points(lines["yokohama", "shanghai", "friendship"]) == 3  # about 16 degrees
+    houston = lines["taipei", "houston", "sister"]  # about 113 degrees: every point of the coarse arc
+    assert houston["type"] == "MultiLineString" and points(houston) == mapdata.COARSE + 1 + 2  # and the crossing of 180°, on both sides
+    assert houston["coordinates"][0][0] == [121.53, 25.05]
+
+
 # ---------------------------------------------------------------------------
 # install_assets
 
@@ -472,7 +484,9 @@ def test_world_map_clusters_find_year_control_and_fullscreen(visit):
     page.locator(".atlas-years-undated input").uncheck()
     expected = sum(1 for y in years if y is not None and y <= 1970)
     page.wait_for_function(f"window.atlasMaps['world-map'].visibleArcs() === {expected}")
-    # Find a place: out of its cluster, popup open.
+    # Find a place: the names are listed once the reader is in the box; out of its cluster, popup open.
+    assert page.locator("#world-map-places option").count() == 0
+    page.focus("#world-map-search")
     assert page.locator("#world-map-places option").count() == 62
     page.fill("#world-map-search", "Houston")
     page.press("#world-map-search", "Enter")

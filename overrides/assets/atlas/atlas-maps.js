@@ -139,10 +139,8 @@
 
   function addPlaces(entry, layers, features, coords) {
     layers.points.options.coordsToLatLng = coords;
-    layers.points.addData(features).eachLayer(function (layer) {
-      layer.bindTooltip(tooltip, { direction: "top" }).bindPopup(popup(entry), POPUP);
-      entry.places[layer.feature.id] = layer.feature;
-    });
+    layers.points.addData(features).bindTooltip(tooltip, { direction: "top" }).bindPopup(popup(entry), POPUP);
+    layers.points.eachLayer(function (layer) { entry.places[layer.feature.id] = layer.feature; });
     if (layers.cluster) layers.cluster.addLayers(layers.points.getLayers());
   }
 
@@ -175,8 +173,7 @@
     entry.open = function (layer) { // close enough that the place is out of its cluster
       var zoom = layers.cluster ? layers.cluster.options.disableClusteringAtZoom : 5;
       map.setView(layer.getLatLng(), Math.max(map.getZoom(), zoom), { animate: false });
-      if (map.hasLayer(layer)) layer.openPopup();
-      else L.popup(POPUP).setLatLng(layer.getLatLng()).setContent(popup(entry)(layer)).openOn(map);
+      L.popup(POPUP).setLatLng(layer.getLatLng()).setContent(popup(entry)(layer)).openOn(map);
     };
     return entry;
   }
