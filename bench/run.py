@@ -47,9 +47,9 @@ def timed(args: list[str], env: dict, cwd: Path = ROOT, cpu: bool = False, log: 
     With ``log``, its standard error is appended there."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""  # before waiting: a full pipe would block the build
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
     if log is not None:
         log.append(stderr)
     proc.returncode = os.waitstatus_to_exitcode(status)

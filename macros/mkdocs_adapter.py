@@ -10,6 +10,7 @@ for authors (define_env) read the same loaded atlas.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import json
@@ -18,12 +19,13 @@ import os
 import pickle
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
@@ -36,7 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import exports, feed, mapsite, pages
+from . import mapsite, pages, sitefiles
 from .atlas import Atlas
 from .render import relative
 from .validate import load
@@ -113,7 +115,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # The pages, their maps' data, the downloads and the feed are made in a forked process
     # while the engine converts and renders pages; each page arrives before the engine needs it.
     project = Path(config.config_file_path).parent
-    build.made = Made(forked_stream(lambda: make_files(atlas, build.site, Path(config.site_dir), project)), {u for u, _ in uris})
+    work = lambda: sitefiles.make_files(atlas, build.site, Path(config.site_dir), project, log.debug)
+    build.made = Made(forked_stream(work), {u for u, _ in uris})
     return files
 
 
@@ -138,48 +141,16 @@ class Made:
         self.waited += time.perf_counter() - start
         return self.waiting.pop(uri)
 
+    def close(self) -> None:
+        close = getattr(self.chunks, "close", None)
+        if close is not None:
+            close()
+
     def finish(self) -> list[dict]:
         """Wait for every file of the build; the search entries of the pages."""
         for _ in self.chunks:
             raise PluginError("pages were made that the engine was not given")
         return self.search
-
-
-def make_files(atlas: Atlas, site: pages.SiteConfig, site_dir: Path, project: Path) -> Iterator[list[pages.GeneratedPage]]:
-    """Every generated page (in chunks, in page_uris order) with its map's data written beside it;
-    then the maps' scripts, assets and the global map's data, the downloads and the feed."""
-    from . import mapdata  # numpy: only in the process that writes the maps' data
-
-    start = time.perf_counter()
-    data = mapdata.MapData(atlas)
-    chunk = []
-    for page in pages.iter_pages(atlas, site):
-        if page.map_data:
-            write(site_dir / pages.url_of(page.uri) / mapsite.DATA_FILE, page.map_data(data))
-        chunk.append(replace(page, map_data=None))
-        if len(chunk) == 50:
-            yield chunk
-            chunk = []
-    yield chunk
-    made = time.perf_counter()
-    from . import maps  # Folium (slow to import): once the pages are made
-
-    maps.install_assets(site_dir / "assets", project)
-    types = [{"id": t.id, "label": t.label, "color": t.shown_color} for t in atlas.vocabulary.relationship_types]
-    for path, text in {**maps.kind_scripts(types), "map/" + mapsite.DATA_FILE: data.world("map/")}.items():
-        write(site_dir / path, text)
-    drawn = time.perf_counter()
-    exports.write_all(atlas, site_dir)
-    for name, text in data.downloads().items():
-        write(site_dir / "downloads" / name, text)
-    write(site_dir / "feed.xml", feed.atom(atlas, site))
-    log.debug(f"atlas timing: pages and their maps' data {made - start:.2f} s, map scripts and the world map's data "
-              f"{drawn - made:.2f} s, downloads and feed {time.perf_counter() - drawn:.2f} s (in a forked process)")
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def _map_page(block: str) -> str:
@@ -254,21 +225,38 @@ def forked_stream(work: Callable[[], Iterator[Any]]) -> Iterator[Any]:
             sys.stderr.flush()
             os._exit(code)
     os.close(write)
-    return _received(read, pid, spool)
+    return iter(_Child(read, pid, spool))
 
 
-def _received(read: int, pid: int, spool: Path) -> Iterator[Any]:
-    try:
-        with os.fdopen(read, "rb") as announced:
-            for line in announced:
-                path = Path(line.decode().rstrip("\n"))
-                item = pickle.loads(path.read_bytes())
-                path.unlink()
-                yield item
-        if os.waitpid(pid, 0)[1] != 0:
-            raise PluginError("a process of the build failed (see the error above)")
-    finally:
-        shutil.rmtree(spool, ignore_errors=True)
+class _Child:
+    """What a forked child sends, as it comes; ``close`` stops the child and removes its files
+    (also at exit, when the build ended early and MkDocs did not say so)."""
+
+    def __init__(self, read: int, pid: int, spool: Path):
+        self.read, self.pid, self.spool, self.running = read, pid, spool, True
+        atexit.register(self.close)
+
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            with os.fdopen(self.read, "rb") as announced:
+                for line in announced:
+                    path = Path(line.decode().rstrip("\n"))
+                    item = pickle.loads(path.read_bytes())
+                    path.unlink()
+                    yield item
+            status, self.running = os.waitpid(self.pid, 0)[1], False
+            if status != 0:
+                raise PluginError("a process of the build failed (see the error above)")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.running:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.running = False
+        shutil.rmtree(self.spool, ignore_errors=True)
+        atexit.unregister(self.close)
 
 
 @event_priority(-100)  # after the search plugin has written its index
@@ -284,12 +272,17 @@ def on_post_build(config: MkDocsConfig) -> None:
 
         data = mapdata.MapData(build.atlas)
         for path, make in build.author_maps.items():
-            write(site_dir / path, make(data))
+            sitefiles.write(site_dir / path, make(data))
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))
         index["docs"].extend(entries)
         index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def on_build_error(error: Exception) -> None:
+    if build.made is not None:
+        build.made.close()  # stops the process making pages and removes what it left
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

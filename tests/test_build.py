@@ -194,6 +194,13 @@ def test_forked_stream_gives_every_item_in_order_or_fails_the_build() -> None:
     with pytest.raises(PluginError, match="failed"):
         next(received)
 
+    # A build that stops early (an error elsewhere) stops the child and leaves no files behind.
+    before = spools()
+    received = forked_stream(lambda: iter(range(100_000)))
+    assert next(received) == 0 and len(spools() - before) == 1
+    received.close()
+    assert spools() == before
+
 
 def test_downloads_hold_every_field(site: Path) -> None:
     import json
@@ -280,7 +287,15 @@ def test_bad_data_fails_the_build_with_the_finding(tmp_path: Path, data: DataDir
     assert "Traceback" not in result.stderr
 
 
+def spools() -> set[Path]:
+    """The folders a build's forked process sends its pages through."""
+    import tempfile
+
+    return set(Path(tempfile.gettempdir()).glob("atlas-build-*"))
+
+
 def test_undefined_variable_or_macro_error_fails_the_build(tmp_path: Path) -> None:
+    before = spools()
     config = project_copy(tmp_path)
     project = config.parent
     (project / "content" / "about.md").write_text("# About\n\n{{ no_such_variable }}\n", encoding="utf-8")
@@ -289,6 +304,7 @@ def test_undefined_variable_or_macro_error_fails_the_build(tmp_path: Path) -> No
     (project / "content" / "about.md").write_text('# About\n\n{{ place_link("atlantis") }}\n', encoding="utf-8")
     result = mkdocs_build(tmp_path / "site2", config=config)
     assert result.returncode != 0 and "no place 'atlantis'" in result.stderr
+    assert spools() == before  # the failed builds stopped their forked process and left nothing
 
 
 def test_the_engine_is_told_of_every_generated_page_before_any_is_made() -> None:

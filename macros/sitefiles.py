@@ -1,0 +1,54 @@
+"""What a build writes besides the pages' HTML: every generated page, made in order, with its
+map's data beside it; the maps' scripts and assets; the downloads and the feed.
+
+No MkDocs here. An engine adapter runs ``make_files`` while the engine works
+(``macros.mkdocs_adapter`` forks a process for it) and takes the pages as they come.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import exports, feed, mapsite, pages
+from .atlas import Atlas
+
+
+def make_files(atlas: Atlas, site: pages.SiteConfig, site_dir: Path, project: Path,
+               report: Callable[[str], None]) -> Iterator[list[pages.GeneratedPage]]:
+    """Every generated page (in chunks, in page_uris order) with its map's data written beside it;
+    then the maps' scripts, assets and the global map's data, the downloads and the feed."""
+    from . import mapdata  # numpy: only in the process that writes the maps' data
+
+    start = time.perf_counter()
+    data = mapdata.MapData(atlas)
+    chunk = []
+    for page in pages.iter_pages(atlas, site):
+        if page.map_data:
+            write(site_dir / pages.url_of(page.uri) / mapsite.DATA_FILE, page.map_data(data))
+        chunk.append(replace(page, map_data=None))
+        if len(chunk) == 50:
+            yield chunk
+            chunk = []
+    yield chunk
+    made = time.perf_counter()
+    from . import maps  # Folium (slow to import): once the pages are made
+
+    maps.install_assets(site_dir / "assets", project)
+    types = [{"id": t.id, "label": t.label, "color": t.shown_color} for t in atlas.vocabulary.relationship_types]
+    for path, text in {**maps.kind_scripts(types), "map/" + mapsite.DATA_FILE: data.world("map/")}.items():
+        write(site_dir / path, text)
+    drawn = time.perf_counter()
+    exports.write_all(atlas, site_dir)
+    for name, text in data.downloads().items():
+        write(site_dir / "downloads" / name, text)
+    write(site_dir / "feed.xml", feed.atom(atlas, site))
+    report(f"atlas timing: pages and their maps' data {made - start:.2f} s, map scripts and the world map's data "
+              f"{drawn - made:.2f} s, downloads and feed {time.perf_counter() - drawn:.2f} s (in a forked process)")
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
