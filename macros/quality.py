@@ -20,7 +20,7 @@ MIRROR_HOSTS = (
 # Blogs, personal sites, forums and mirrors: leads, not proof (the Data-quality page lists them).
 WEAK_HOSTS = MIRROR_HOSTS + (
     "blogspot.com", "wordpress.com", "medium.com", "kadosan.com", "5ch.net", "5ch.com.tw", "fandom.com",
-    "tripadvisor.com", "aicongou.com", "eabralit.com",  # the last two repost official releases
+    "tripadvisor.com", "liblo.jp", "exblog.jp", "aicongou.com", "eabralit.com",  # the last two repost official releases
 )
 
 
