@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from . import scaffold, yamledit
 from .schema import write_schemas
 from .validate import load
 
@@ -39,6 +38,8 @@ def check(args: argparse.Namespace) -> int:
 
 
 def fmt(args: argparse.Namespace) -> int:
+    from . import yamledit  # ruamel.yaml: only for the commands that write files (`check` starts faster)
+
     failed = 0
     for path in yamledit.data_files(Path(args.data_dir)):
         text = path.read_text(encoding="utf-8")
@@ -64,7 +65,15 @@ def schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(written: scaffold.Written) -> int:
+def _scaffolded(make: str, *args: object) -> int:
+    """Run scaffold.<make>(*args) and report what it wrote."""
+    from . import scaffold  # ruamel.yaml and GeoNames: only for the commands that write records
+
+    try:
+        written = getattr(scaffold, make)(*args)
+    except scaffold.ScaffoldError as exc:
+        print(f"atlas new: error: {exc}", file=sys.stderr)
+        return 1
     print(f"wrote {written.path}")
     for note in written.notes:
         print(f"  note: {note}")
@@ -74,27 +83,27 @@ def _report(written: scaffold.Written) -> int:
 
 
 def new_place(args: argparse.Namespace) -> int:
-    return _report(scaffold.new_place(args.data, args.name, args.country, args.geonames, args.id, args.kind, args.coordinates))
+    return _scaffolded("new_place", args.data, args.name, args.country, args.geonames, args.id, args.kind, args.coordinates)
 
 
 def new_link(args: argparse.Namespace) -> int:
-    return _report(scaffold.new_link(args.data, args.place, args.partner, args.type, args.source, args.title,
-                                     args.signed, args.ended, args.status, args.note))
+    return _scaffolded("new_link", args.data, args.place, args.partner, args.type, args.source, args.title,
+                       args.signed, args.ended, args.status, args.note)
 
 
 def new_membership(args: argparse.Namespace) -> int:
-    return _report(scaffold.new_membership(args.data, args.place, args.network, args.source, args.title,
-                                           args.since, args.role))
+    return _scaffolded("new_membership", args.data, args.place, args.network, args.source, args.title,
+                       args.since, args.role)
 
 
 def new_event(args: argparse.Namespace) -> int:
-    return _report(scaffold.new_event(args.data, args.place, args.what, args.kind, args.source, args.title,
-                                      args.date, args.with_))
+    return _scaffolded("new_event", args.data, args.place, args.what, args.kind, args.source, args.title,
+                       args.date, args.with_)
 
 
 def new_source(args: argparse.Namespace) -> int:
-    return _report(scaffold.new_source(args.data, args.id, args.title, args.url, args.publisher, args.date,
-                                       args.author, args.language))
+    return _scaffolded("new_source", args.data, args.id, args.title, args.url, args.publisher, args.date,
+                       args.author, args.language)
 
 
 def _command(commands: argparse._SubParsersAction, name: str, run: Callable[[argparse.Namespace], int],
@@ -192,7 +201,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (scaffold.ScaffoldError, OSError) as exc:
+    except OSError as exc:
         print(f"atlas {args.command}: error: {exc}", file=sys.stderr)
         return 1
 
