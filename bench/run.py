@@ -39,9 +39,6 @@ def best(runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
     return wall, cpu, max(r[2] for r in runs)
 
 
-SPLITS: dict[int, str] = {}  # places -> the atlas's own timing lines of a build (mkdocs build -v)
-
-
 def timed(args: list[str], env: dict, cwd: Path = ROOT, cpu: bool = False, log: list | None = None) -> tuple:
     """Run a command; return (wall seconds, peak resident MiB), or with cpu (wall, CPU seconds, MiB).
     With ``log``, its standard error is appended there."""
@@ -121,7 +118,7 @@ def bench(n: int) -> dict:
         verbosity = "-v" if i == REPEAT - 1 else "-q"  # the last run also says how its time splits
         atlas_runs.append(timed([sys.executable, "-m", "mkdocs", "build", verbosity, "-d", str(atlas_site)], env, cpu=True, log=stderr))
         plain_runs.append(timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(plain / "site")], ENV, plain, cpu=True))
-    SPLITS[n] = "\n".join(line.split("atlas timing: ")[1] for line in stderr[-1].splitlines() if "atlas timing: " in line)
+    row["split"] = "\n".join(line.split("atlas timing: ")[1] for line in stderr[-1].splitlines() if "atlas timing: " in line)
     row["atlas_s"], row["atlas_cpu"], row["atlas_mib"] = best(atlas_runs)
     row["plain_s"], row["plain_cpu"], row["plain_mib"] = best(plain_runs)
     sizes = [kib(p) for p in (atlas_site / "cities").glob("*/index.html")]
@@ -170,13 +167,15 @@ def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
     cols = ["places", "links", "check_s", "atlas_s", "plain_s", "ratio", "cpu_ratio", "atlas_mib", "plain_mib", "page_kib_median", "page_kib_max", "map_kib_median", "map_data_kib", "site_mib"]
     print(" | ".join(cols))
+    rows = []
     for n in sizes:
         row = bench(n)
+        rows.append(row)
         row["ratio"] = row["atlas_s"] / row["plain_s"]
         row["cpu_ratio"] = row["atlas_cpu"] / row["plain_cpu"]
         print(" | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols), flush=True)
-    for n in sizes:
-        print(f"\nhow the atlas build of {n} places splits (its last run, `mkdocs build -v`):\n{SPLITS[n]}")
+    for row in rows:
+        print(f"\nhow the atlas build of {row['places']} places splits (its last run, `mkdocs build -v`):\n{row['split']}")
     if os.environ.get("BENCH_MAP", "1") != "0":
         print("\nglobal map in headless Chromium (navigation to interactive, median of 3)")
         row = map_ready(5000, 4)

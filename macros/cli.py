@@ -128,7 +128,7 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
         return _command(commands, *args, parents=[data])  # type: ignore[arg-type]
 
     place = new("place", new_place, "add a place, with its coordinates, population and native name from GeoNames",
-                     'atlas new place "Aarhus" --country DK')
+                'atlas new place "Aarhus" --country DK')
     place.add_argument("name", help="the English name, e.g. Aarhus")
     place.add_argument("--country", help="ISO 3166-1 code, e.g. DK (needed when the name is ambiguous)")
     place.add_argument("--geonames", type=int, metavar="ID", help="the GeoNames id, to choose among places of one name")
@@ -149,7 +149,7 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
     _source_options(link)
 
     membership = new("membership", new_membership, "add a place's membership of a network",
-               "atlas new membership kaohsiung iclei --since 2006 --source kaohsiung-gov")
+                     "atlas new membership kaohsiung iclei --since 2006 --source kaohsiung-gov")
     membership.add_argument("place")
     membership.add_argument("network", help="a network id (a file name in data/networks/)")
     membership.add_argument("--since", metavar="DATE")
@@ -157,7 +157,7 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
     _source_options(membership)
 
     event = new("event", new_event, "add an event (a visit, an award, a milestone) to a place",
-               'atlas new event taipei "Mayor visits Houston" --kind visit --date 2024-05 --with houston --source https://… --title …')
+                'atlas new event taipei "Mayor visits Houston" --kind visit --date 2024-05 --with houston --source https://… --title …')
     event.add_argument("place")
     event.add_argument("what", help="one line saying what happened")
     event.add_argument("--kind", required=True, help="an event kind id from data/vocabulary.yaml, e.g. visit")
@@ -166,7 +166,7 @@ def _new_commands(commands: argparse._SubParsersAction) -> None:
     _source_options(event)
 
     source = new("source", new_source, "add a bibliography entry that several records can cite by id",
-               "atlas new source aarhus-gov --title 'Aarhus international partners' --url https://… --publisher 'Aarhus Municipality'")
+                 "atlas new source aarhus-gov --title 'Aarhus international partners' --url https://… --publisher 'Aarhus Municipality'")
     source.add_argument("id", help="the id records will cite, e.g. aarhus-gov")
     source.add_argument("--title", required=True)
     source.add_argument("--url")

@@ -27,7 +27,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Generator, Optional
 
 from markupsafe import Markup
 
@@ -123,7 +123,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 class Made:
     """The generated pages as they arrive, taken by source path in any order."""
 
-    def __init__(self, chunks: Iterator[list[pages.GeneratedPage]], uris: set[str]):
+    def __init__(self, chunks: Generator[list[pages.GeneratedPage], None, None], uris: set[str]):
         self.chunks, self.uris = chunks, uris
         self.waiting: dict[str, pages.GeneratedPage] = {}
         self.search: list[dict] = []  # their search entries, in the order they were made
@@ -142,9 +142,7 @@ class Made:
         return self.waiting.pop(uri)
 
     def close(self) -> None:
-        close = getattr(self.chunks, "close", None)
-        if close is not None:
-            close()
+        self.chunks.close()
 
     def finish(self) -> list[dict]:
         """Wait for every file of the build; the search entries of the pages."""
@@ -200,7 +198,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     return context
 
 
-def forked_stream(work: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+def forked_stream(work: Callable[[], Generator[Any, None, None]]) -> Generator[Any, None, None]:
     """Run the generator ``work`` in a forked process while this one goes on; iterate over what
     it yields as it comes. Each item is pickled to a file of its own and announced through a
     pipe, so the child never waits for this process to read. Where forking is unsafe (`mkdocs
@@ -236,7 +234,7 @@ class _Child:
         self.read, self.pid, self.spool, self.running = read, pid, spool, True
         atexit.register(self.close)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Generator[Any, None, None]:
         try:
             with os.fdopen(self.read, "rb") as announced:
                 for line in announced:
