@@ -11,14 +11,27 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from markdown.extensions.toc import slugify
-from markdown.treeprocessors import Treeprocessor
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _decoded(text: str) -> str:
+    """The text as the URL parser reads it: tabs and newlines removed, outer spaces and controls stripped."""
+    return re.sub(r"[\t\n\r]", "", text).strip(" \x00-\x1f")
+
+
+def _unsafe(text: str) -> bool:
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        return True
+    scheme = _SCHEME.match(text)
+    return scheme is not None and scheme.group(1).lower() not in SAFE_SCHEMES
 
 
 def safe_url(url: str) -> str | None:
@@ -27,16 +40,21 @@ def safe_url(url: str) -> str | None:
     The one URL check of every renderer (pages, macros, maps, search). It decides on
     what the browser will see: character references decoded (``&#106;avascript:``,
     ``javascript&colon;``), tabs and newlines removed and outer spaces stripped (the
-    URL parser ignores them). Callers write the returned text, escaped, never the input.
+    URL parser ignores them). References are decoded again until the text stops
+    changing, and the URL is refused if any depth of decoding reads as unsafe
+    (``&amp;#106;avascript:``): a serialiser that fails to escape cannot let one through.
+    Callers write the returned text (decoded once), escaped, never the input.
     """
-    text = html.unescape(url)
-    text = re.sub(r"[\t\n\r]", "", text).strip(" \x00-\x1f")
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
-        return None
-    scheme = _SCHEME.match(text)
-    if scheme is not None and scheme.group(1).lower() not in SAFE_SCHEMES:
-        return None
-    return text
+    text = _decoded(html.unescape(url))
+    deeper = text
+    for _ in range(len(url) + 1):  # each round shortens the text, so this ends
+        if _unsafe(deeper):
+            return None
+        decoded = _decoded(html.unescape(deeper))
+        if decoded == deeper:
+            return text
+        deeper = decoded
+    return None
 
 
 def is_local(url: str) -> bool:
@@ -44,35 +62,62 @@ def is_local(url: str) -> bool:
     return _SCHEME.match(url) is None and not url.replace("\\", "/").startswith("//")
 
 
-class _SafeLinks(Treeprocessor):
-    """Links keep only safe URLs (see `safe_url`); images from elsewhere become plain links."""
-
-    def run(self, root: Any) -> None:
-        for element in root.iter():
-            if element.tag == "img":
-                src = safe_url(element.get("src") or "")
-                if src is not None and is_local(src):
-                    element.set("src", src)
-                    continue
-                element.tag, element.text = "a", element.get("alt") or element.get("src") or "image"
-                element.attrib = {"href": element.get("src") or "#"}
-            href = element.get("href")
-            if href is not None:
-                element.set("href", safe_url(href) or "#")
-                if not is_local(element.get("href")):
-                    element.set("rel", "nofollow noopener")
+#: Blocks (lists, quotes) nest at most this deep in contributor Markdown: deeper text would
+#: be cut by the renderer, so the checker refuses it (``markdown_problem``).
+MAX_NESTING = 20
 
 
-class _SafeMarkdown(markdown.Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+def _link(token: Token) -> None:
+    """A link keeps only a safe URL (see ``safe_url``); one to another site gets ``rel``."""
+    href = safe_url(token.attrGet("href") or "") or "#"
+    token.attrs = {"href": href}
+    if not is_local(href):
+        token.attrSet("rel", "nofollow noopener")
+
+
+def _image_as_link(token: Token) -> list[Token]:
+    """Images from data never load: each becomes a link to it, its alt text the link's text."""
+    opening = Token("link_open", "a", 1, attrs={"href": token.attrGet("src") or ""})
+    text = token.children or [Token("text", "", 0, content=token.attrGet("src") or "image")]
+    return [opening, *text, Token("link_close", "a", -1)]
+
+
+def _safe_links(state: StateCore) -> None:
+    """Core rule, after inline parsing: every image becomes a link, every link is checked."""
+    for block in state.tokens:
+        if block.children is None:
+            continue
+        inline: list[Token] = []
+        for token in block.children:
+            inline += _image_as_link(token) if token.type == "image" else [token]
+        for token in inline:
+            if token.type == "link_open":
+                _link(token)
+        block.children = inline
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=[_SafeMarkdown(), "sane_lists"], output_format="html")
+def _markdown() -> MarkdownIt:
+    """CommonMark (markdown-it-py: linear time), raw HTML shown as text, nesting bounded."""
+    parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING, "xhtmlOut": False})
+    # Every URL is decided by safe_url: as written (entities decoded, before markdown-it
+    # percent-encodes a tab or a newline in it), and again as written out (_safe_links).
+    parser.validateLink = lambda url: True
+    normalize = parser.normalizeLink
+    parser.normalizeLink = lambda url: normalize(url) if safe_url(url) is not None else "#"
+    parser.core.ruler.push("atlas_safe_links", _safe_links)
+    return parser
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why contributor Markdown cannot be shown as written (None when it can).
+
+    Blocks nested to ``MAX_NESTING`` would lose what lies deeper, so that is refused.
+    """
+    if any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in _markdown().parse(text)):
+        return (f"Markdown nested too deeply (lists and quotes inside one another, {MAX_NESTING // 2} levels or more): "
+                "flatten it")
+    return None
 
 
 def md(text: str | None, inline: bool = False) -> Markup:
@@ -88,7 +133,7 @@ def md(text: str | None, inline: bool = False) -> Markup:
 @lru_cache(maxsize=8192)
 def _convert(text: str) -> str:
     """Markdown to HTML, once per distinct text (a summary shows on its page and in search)."""
-    return _markdown().reset().convert(text)
+    return _markdown().render(text).rstrip("\n")
 
 
 def relative(here: str, target: str) -> str:

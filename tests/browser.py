@@ -142,7 +142,7 @@ class Visit:
             return {{x: box.left + p.x, y: box.top + p.y}}; }})()""")
 
     def check_clean(self) -> None:
-        assert self.errors == []
+        assert self.errors == [], self.errors
         assert self.foreign == []
         assert all(urlsplit(u).hostname == TILE_HOST for u in self.tiles)
         assert self.page.evaluate("window.__xss") is None
