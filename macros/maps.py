@@ -11,14 +11,19 @@ atlas-maps.js``, runs the kind function for each element; the ``AtlasData`` elem
 the map fetches the data and adds it to Folium's layers.
 
 To change what a map shows, change ``place_map``, ``group_map`` or ``world_map`` below
-with Folium's API. Every script and style comes from the site (``install_assets``); every
-name from the data reaches the page as text, or escaped here (layer names).
+with Folium's API. Every script and style comes from the site (``install_assets``).
+
+No text from the data ever reaches Folium: branca compiles each element's rendered output
+again as a Jinja template, so a name handed to an element would run as template code at
+build time. The maps get only the link types' ids and colours, both checked here against
+the id rule and ``#rrggbb`` (``map_types``); names and labels come with the page's GeoJSON
+at run time and are shown as text (layer names and the legend by ``atlas-maps.js``).
 """
 
 from __future__ import annotations
 
-import html
 import json
+import re
 import shutil
 import subprocess
 from contextlib import contextmanager
@@ -34,6 +39,7 @@ from folium import plugins
 from folium.template import Template
 from folium.utilities import JsCode
 
+from .model import ID_RE
 from .mapsite import BASEMAP, CLUSTER, FULLSCREEN, KINDS, LEAFLET, kind_script
 
 __all__ = ["kind_scripts", "install_assets", "AssetsMissingError", "place_map", "group_map", "world_map"]
@@ -110,7 +116,7 @@ class _Control(MacroElement):
 
 
 class Legend(_Control):
-    """The link types the map shows, with their colours, in a box that folds away."""
+    """The link types the map shows, with their colours and labels (from the data), in a box that folds away."""
 
     css_class = "atlas-legend"
     script = """
@@ -118,7 +124,7 @@ class Legend(_Control):
         if (!types.length) return false;
         var toggle = atlasMap.node(box, "button", "atlas-legend-title", "Legend");
         var list = atlasMap.node(box, "ul", "atlas-legend-list");
-        types.forEach(function (t) { atlasMap.swatch(atlasMap.node(list, "li"), t.color, t.label); });
+        types.forEach(function (t) { atlasMap.swatch(atlasMap.node(list, "li"), t.color, entry.labels[t.id]); });
         if (entry.arcs.some(function (arc) { return arc.layer.feature.properties.status !== "active"; }))
             atlasMap.swatch(atlasMap.node(list, "li", "atlas-legend-dashed"), "", "Dashed: ended, suspended or disputed");
         function show(open) { list.hidden = !open; toggle.setAttribute("aria-expanded", String(open)); }
@@ -251,13 +257,13 @@ def _basemap(m: folium.Map) -> folium.GeoJson:
 
 
 def _link_layers(m: folium.Map, types: list[dict], weight: float) -> dict[str, folium.GeoJson]:
-    """One layer per link type (its name escaped: the layer control shows it as HTML)."""
+    """One layer per link type, named by its id (atlas-maps.js names it by its label, from the data)."""
     style = JsCode(
         "function (f) { return {color: f.properties.stroke, "
         f"weight: {weight}, opacity: f.properties.status === 'ended' ? 0.55 : 0.85, "
         f"dashArray: f.properties.status === 'active' ? null : {json.dumps(DASHED)}}}; }}"
     )
-    return {t["id"]: folium.GeoJson(EMPTY, name=html.escape(t["label"]), style=style).add_to(m) for t in types}
+    return {t["id"]: folium.GeoJson(EMPTY, name=t["id"], style=style).add_to(m) for t in types}
 
 
 def _points(parent, place_style: dict) -> folium.GeoJson:
@@ -321,10 +327,25 @@ def _kind_script(kind: str, m: folium.Map) -> str:
     )
 
 
+_COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def map_types(types: list[dict]) -> list[dict]:
+    """What the maps may know of the link types: ``{"id", "color"}`` only, each checked.
+
+    Labels stay out (they come with the data); an id or colour that is not of its form
+    raises ``ValueError`` rather than reach branca's templates.
+    """
+    for t in types:
+        if not (isinstance(t["id"], str) and ID_RE.fullmatch(t["id"]) and _COLOR_RE.fullmatch(str(t["color"]))):
+            raise ValueError(f"link type {t['id']!r} with colour {t['color']!r}: an id and a #rrggbb colour only")
+    return [{"id": t["id"], "color": t["color"]} for t in types]
+
+
 def rendered(kind: str, types: list[dict]) -> folium.Map:
-    """The Folium map of a kind, rendered, with ``types`` (``{"id", "label", "color"}``, legend order)."""
+    """The Folium map of a kind, rendered, with ``types`` (``{"id", "color", ...}``, legend order)."""
     with _numbered_ids():
-        m = BUILDERS[kind](types)
+        m = BUILDERS[kind](map_types(types))
     m.get_root().render()
     return m
 

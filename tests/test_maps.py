@@ -153,12 +153,19 @@ def test_kinds_are_the_same_on_every_build(scripts):
     assert not re.search(r"_[0-9a-f]{32}\b", "".join(scripts.values()))  # no random ids
 
 
-def test_layer_names_are_escaped_and_data_stays_json(scripts):
-    script = scripts["assets/atlas/maps/place.js"]
-    # Leaflet's layer control reads overlay names as HTML: escaped once, as JSON.
-    assert '"Co-op \\u0026lt;b\\u0026gt;bold\\u0026lt;/b\\u0026gt; \\u0026amp; \\u0026lt;img' in script
-    # The legend gets the label as data (shown as text); nothing can end the script or run.
-    assert "<img" not in script and "<b>" not in script and "</" not in script
+def test_no_label_from_the_data_reaches_folium(scripts):
+    # branca renders each element's output again as a template: labels must never get there.
+    for script in scripts.values():
+        assert "Co-op" not in script and "Sister city" not in script and "${" not in script
+        assert "<img" not in script and "</" not in script
+    assert '"sister"' in scripts["assets/atlas/maps/place.js"]  # ids and colours only
+
+
+@pytest.mark.parametrize("bad", [{"id": "sister {{ 7*7 }}", "color": "#c62828"}, {"id": "sister", "color": "{{ 7*7 }}"},
+                                 {"id": "sister\n", "color": "#c62828"}])
+def test_a_type_that_is_not_an_id_and_a_colour_never_reaches_folium(bad):
+    with pytest.raises(ValueError, match="an id and a #rrggbb colour only"):
+        kind_scripts([bad])
 
 
 def test_every_asset_is_served_by_the_site():

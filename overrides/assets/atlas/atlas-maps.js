@@ -24,6 +24,13 @@
     return element;
   };
 
+  // Text as HTML that shows it as written (Leaflet's layer control reads names as HTML).
+  function asHtml(text) {
+    var span = document.createElement("span");
+    span.textContent = String(text);
+    return span.innerHTML;
+  }
+
   api.swatch = function (parent, color, text) {
     api.node(parent, "span", color ? "atlas-swatch" : "atlas-swatch atlas-swatch-dashed").style.backgroundColor = color;
     parent.appendChild(document.createTextNode(text));
@@ -114,6 +121,7 @@
     });
   }
 
+  // Each link type's layer is named by its label, from the data (Folium knows only the ids).
   function addLinks(entry, layers, features, coords) {
     var byType = {};
     features.forEach(function (f) {
@@ -126,6 +134,9 @@
         entry.map.removeLayer(layer);
         return;
       }
+      entry.labels[type] = byType[type][0].properties.type_label;
+      layers.control.removeLayer(layer);
+      layers.control.addOverlay(layer, asHtml(entry.labels[type]));
       layer.options.coordsToLatLng = coords;
       layer.addData(byType[type]).bindTooltip(tooltip, { sticky: true }).bindPopup(popup(entry), POPUP);
       layer.eachLayer(function (arc) {
@@ -154,7 +165,7 @@
   }
 
   function entryOf(element, map, layers) {
-    var entry = { id: element.id, element: element, map: map, points: layers.points, arcs: [], places: {}, pending: false };
+    var entry = { id: element.id, element: element, map: map, points: layers.points, arcs: [], places: {}, labels: {}, pending: false };
     entry.visibleArcs = function () {
       return entry.arcs.filter(function (arc) { return map.hasLayer(arc.layer); }).length;
     };
