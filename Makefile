@@ -50,6 +50,7 @@ test: setup browser
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/hostile.py
 
 clean:
 	rm -rf site bench/out .pytest_cache
