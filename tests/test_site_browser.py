@@ -137,6 +137,28 @@ def test_global_map_layers_and_time_control(visit: Visit, atlas) -> None:
     assert any(u.endswith("/map/map.geojson") for u in visit.requests)
 
 
+@pytest.mark.parametrize("path, map_id, pid, name", [
+    ("map/", "map-global", "gdynia", "Gdynia"), ("map/", "map-global", "honolulu", "Honolulu"),
+    ("networks/citynet/", "map-citynet", "yokohama", "Yokohama"), ("countries/us/", "map-us", "tacoma", "Tacoma"),
+    ("types/sister/", "map-sister", "gdynia", "Gdynia")])
+def test_every_marker_on_clustered_maps_answers(visit: Visit, path: str, map_id: str, pid: str, name: str) -> None:
+    page = visit.page
+    page.goto(visit.base + path)
+    visit.wait_map(map_id)
+    page.locator(f"#{map_id}").scroll_into_view_if_needed()
+    # Close enough that the place is out of its cluster, as a reader zooming in would be.
+    visit.map(map_id, f"""(() => {{
+        const place = m.points.getLayers().find(l => l.feature.id === {pid!r});
+        m.map.setView(place.getLatLng(), 9, {{animate: false}});
+        return true; }})()""")
+    visit.hover_place(map_id, pid)
+    page.locator(f"#{map_id} .leaflet-tooltip", has_text=name).wait_for()
+    visit.click_place(map_id, pid)
+    popup = page.locator(f"#{map_id} .leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator(".atlas-popup-title").inner_text() == name
+
+
 def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
     page = visit.page
     page.goto(visit.base + "cities/")

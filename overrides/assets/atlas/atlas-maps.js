@@ -150,9 +150,11 @@
 
   function addPlaces(entry, layers, features, coords) {
     layers.points.options.coordsToLatLng = coords;
-    layers.points.addData(features).bindTooltip(tooltip, { direction: "top" }).bindPopup(popup(entry), POPUP);
+    layers.points.addData(features);
     layers.points.eachLayer(function (layer) { entry.places[layer.feature.id] = layer.feature; });
     if (layers.cluster) layers.cluster.addLayers(layers.points.getLayers());
+    // On the layer that is on the map: places in a cluster are its children, not the points layer's.
+    (layers.cluster || layers.points).bindTooltip(tooltip, { direction: "top" }).bindPopup(popup(entry), POPUP);
   }
 
   function fit(entry) { // without animation: a page change may take the map away meanwhile
