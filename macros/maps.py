@@ -208,7 +208,7 @@ class AtlasData(MacroElement):
 
     Points go to ``points`` (and into ``cluster``, if any), each link to the layer of its
     type in ``links``; types the data does not use leave the map and the layer ``control``.
-    With ``fit``, the view fits the data (without animation: a page change may remove the map).
+    The view then fits the data (without animation: a page change may remove the map).
     """
 
     _template = Template(
@@ -223,18 +223,17 @@ class AtlasData(MacroElement):
                 {%- endfor %}
                 },
                 basemap: {{ this.basemap.get_name() }},
-                control: {{ this.control.get_name() }},
-                fit: {{ this.fit|tojson }}
+                control: {{ this.control.get_name() }}
             });
         {% endmacro %}
         """
     )
 
-    def __init__(self, points, links, basemap, control, cluster=None, fit=True):
+    def __init__(self, points, links, basemap, control, cluster=None):
         super().__init__()
         self._name = "AtlasData"
         self.points, self.links, self.basemap, self.control = points, links, basemap, control
-        self.cluster, self.fit = cluster, fit
+        self.cluster = cluster
 
 
 # ---------------------------------------------------------------------------
@@ -279,7 +278,7 @@ def _cluster(m: folium.Map) -> plugins.MarkerCluster:
     return _served(plugins.MarkerCluster(control=False, options=options), CLUSTER).add_to(m)
 
 
-def _atlas_map(types: list[dict], weight: float, clustered: bool, controls: tuple = (), fit: bool = True) -> folium.Map:
+def _atlas_map(types: list[dict], weight: float, clustered: bool, controls: tuple = ()) -> folium.Map:
     """Outlines, tiles, a layer per link type, the places (clustered or not) on top, and the controls."""
     m = AtlasMap()
     basemap = _basemap(m)
@@ -291,7 +290,7 @@ def _atlas_map(types: list[dict], weight: float, clustered: bool, controls: tupl
     for element in controls:
         element.add_to(m)
     _served(plugins.Fullscreen(title="Full screen", title_cancel="Exit full screen"), FULLSCREEN).add_to(m)
-    AtlasData(points, links, basemap, control, cluster, fit).add_to(m)
+    AtlasData(points, links, basemap, control, cluster).add_to(m)
     return m
 
 
@@ -307,7 +306,7 @@ def group_map(types: list[dict]) -> folium.Map:
 
 def world_map(types: list[dict]) -> folium.Map:
     """Every place (clustered) and link, a layer per type, a place finder and a year control."""
-    return _atlas_map(types, weight=1, clustered=True, controls=(FindPlace(), YearControl()), fit=False)
+    return _atlas_map(types, weight=1, clustered=True, controls=(FindPlace(), YearControl()))
 
 
 BUILDERS = {"place": place_map, "group": group_map, "world": world_map}

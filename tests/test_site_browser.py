@@ -159,6 +159,25 @@ def test_every_marker_on_clustered_maps_answers(visit: Visit, path: str, map_id:
     assert popup.locator(".atlas-popup-title").inner_text() == name
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path, map_id", [("map/", "map-global"), ("types/sister/", "map-sister"), ("countries/us/", "map-us")])
+def test_links_across_the_pacific_are_whole_and_in_view(browser: object, base: str, path: str, map_id: str, width: int) -> None:
+    visit = Visit(browser, base, viewport=(width, 844))
+    visit.page.goto(base + path)
+    visit.wait_map(map_id)
+    found = visit.map(map_id, """(() => {
+        const arc = m.arcs.map(a => a.layer).find(l => l.feature.properties.from === 'taipei' && l.feature.properties.to === 'houston');
+        const points = arc.getLatLngs(), view = m.map.getBounds();
+        const steps = points.slice(1).map((p, i) => Math.abs(p.lng - points[i].lng));
+        return {flat: points.every(p => p instanceof L.LatLng), step: Math.max(...steps),
+                ends: [view.contains(points[0]), view.contains(points[points.length - 1])],
+                houston: view.contains(m.points.getLayers().find(l => l.feature.id === 'houston').getLatLng())}; })()""")
+    # One line, no jump of half the world between two of its points, both ends and Houston in the first view.
+    assert found == {"flat": True, "step": found["step"], "ends": [True, True], "houston": True} and found["step"] < 90  # the world map's arcs are coarse: ~12 degrees a step
+    visit.check_clean()
+    visit.close()
+
+
 def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
     page = visit.page
     page.goto(visit.base + "cities/")

@@ -62,6 +62,45 @@
     };
   }
 
+  // ---- across the antimeridian -----------------------------------------------
+
+  // A link's line in one piece: the download cuts it at +-180 (RFC 7946), the map draws it whole.
+  function joined(geometry) {
+    if (geometry.type === "LineString") return geometry.coordinates;
+    return geometry.coordinates.reduce(function (line, part) {
+      var shift = line.length ? 360 * Math.round((line[line.length - 1][0] - part[0][0]) / 360) : 0;
+      return line.concat(part.slice(line.length ? 1 : 0).map(function (c) { return [c[0] + shift, c[1]]; }));
+    }, []);
+  }
+
+  function span(line) {
+    var lons = line.map(function (c) { return c[0]; });
+    return [Math.min.apply(null, lons), Math.max.apply(null, lons)];
+  }
+
+  // The meridian that the fewest links cross (every 5 degrees, west first): the map's edge.
+  function seam(lines) {
+    var best = -180, fewest = Infinity;
+    for (var s = -180; s < 180; s += 5) {
+      var n = lines.filter(function (l) { return s + 360 * Math.ceil((l[0] - s) / 360) < l[1]; }).length;
+      if (n < fewest) { best = s; fewest = n; }
+    }
+    return best;
+  }
+
+  // A map without a focus place: each line and place moved whole to the east of the seam, so
+  // that links across the Pacific are continuous (Leaflet reads longitudes past 180).
+  function unwrap(points, links) {
+    var lines = links.map(function (f) { return joined(f.geometry); });
+    var edge = seam(lines.map(span));
+    var east = function (lon) { return 360 * Math.ceil((edge - lon) / 360); };
+    points.forEach(function (f) { f.geometry.coordinates[0] += east(f.geometry.coordinates[0]); });
+    links.forEach(function (f, i) {
+      var dx = east(span(lines[i])[0]);
+      f.geometry = { type: "LineString", coordinates: lines[i].map(function (c) { return [c[0] + dx, c[1]]; }) };
+    });
+  }
+
   // ---- tooltips and popups -------------------------------------------------
 
   function tooltip(layer) {
@@ -199,11 +238,14 @@
       .then(function (data) {
         if (!document.documentElement.contains(element)) return map.remove(); // the page changed meanwhile
         var points = data.features.filter(function (f) { return f.geometry.type === "Point"; });
+        var links = data.features.filter(function (f) { return f.geometry.type !== "Point"; });
         entry.focus = points.filter(function (f) { return f.properties.focus; })[0];
+        if (entry.focus) links.forEach(function (f) { f.geometry = { type: "LineString", coordinates: joined(f.geometry) }; });
+        else unwrap(points, links);
         var coords = entry.focus ? toLatLng(entry.focus.geometry.coordinates[0]) : toLatLng(null, 0);
-        addLinks(entry, layers, data.features.filter(function (f) { return f.geometry.type !== "Point"; }), coords);
+        addLinks(entry, layers, links, coords);
         addPlaces(entry, layers, points, coords);
-        if (layers.fit) fit(entry);
+        fit(entry);
         drawn[element.id] = entry;
         element.setAttribute("data-atlas-state", "ready");
         map.fire("atlas:ready", { entry: entry });
