@@ -217,7 +217,7 @@ def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, si
             visit.page.goto(url + path)
             visit.wait_map(map_id)
             # Every popup of the map, as built for a reader: the name as text.
-            texts = visit.map(map_id, "m.points.getLayers().map(l => m.points.getPopup()._content(l).textContent)")
+            texts = visit.map(map_id, "m.points.getLayers().map(l => (m.map.hasLayer(m.points) ? m.points : l.__parent._group).getPopup()._content(l).textContent)")
             assert any(evil in text for text in texts)
         visit.page.goto(url + "map/")
         visit.wait_map("map-global")
