@@ -41,7 +41,9 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        """One line, its control characters escaped: data never reaches the terminal as commands."""
+        text = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
     def github(self) -> str:
         def esc(text: str, prop: bool = False) -> str:
@@ -111,7 +113,7 @@ def _message(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     kind, value = error["type"], error.get("input")
     if path and path[-1] == "[key]":  # a mapping's key, such as a language tag in `names`
         return path[:-1], error["msg"], True
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and path:
         return path, f"unknown field{suggest(str(path[-1]), _field_names(model, path[:-1]))}", True
     if kind == "missing":
         return path[:-1], f"missing required field '{path[-1]}'", False
