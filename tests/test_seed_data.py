@@ -88,7 +88,7 @@ def test_networks_programmes_and_events() -> None:
     assert PartialDate(2023, 3) in odesa_events
 
 
-# --- issue 10: the first three cities against their own counts, sources, populations, next four ---
+# --- the first three cities against their own counts, sources, populations, next four ---
 
 # Scraped copies of Wikipedia and similar mirrors: never a source. Cite the original (or a better
 # page) instead; a link resting only on an encyclopaedia list is recorded with status disputed.
@@ -152,7 +152,7 @@ def test_kaohsiung_allied_cities_against_its_count_of_45_then_47() -> None:
     assert allied["sister"] + allied["friendship"] >= 44  # of 47 (45 + Guam + Katowice)
     confirmed = type_counts("kaohsiung", confirmed_only=True)
     assert confirmed["sister"] + confirmed["friendship"] >= 36
-    # Suwon: a friendship-city agreement of 2019-02-16 known from Korean reports (issue 10).
+    # Suwon: a friendship-city agreement of 2019-02-16 known from Korean reports.
     suwon = link("kaohsiung", "suwon")
     assert suwon.rel.type == "friendship" and suwon.signed == PartialDate(2019, 2, 16)
     # Two former Wikipedia-only leads confirmed by news reports: Prishtina, the 39th allied city
@@ -179,18 +179,18 @@ def test_yokohama_ties_against_its_counts() -> None:
     assert shanghai_port.signed == PartialDate(1983) and any(alt.signed == PartialDate(1990) for alt in shanghai_port.alternatives)
 
 
-def test_issue_10_taipei_target() -> None:
+def test_taipei_records_58_of_its_61_reported_city_ties() -> None:
     taipei = type_counts("taipei")
     assert sum(taipei[t] for t in CITY_TIES) >= 58  # of 61
 
 
-def test_issue_10_kaohsiung_target() -> None:
+def test_kaohsiung_records_44_of_its_47_sister_and_friendship_cities() -> None:
     kaohsiung = type_counts("kaohsiung")
     assert kaohsiung["sister"] + kaohsiung["friendship"] >= 44  # of 47
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 target not yet reached: Yokohama 20 city ties + 6 ports (19 + 5); no source found names the fifth joint statement or the sixth port")
-def test_issue_10_yokohama_target() -> None:
+@pytest.mark.xfail(strict=True, reason="not yet reached: Yokohama 20 city ties + 6 ports (19 + 5); no source found names the fifth joint statement or the sixth port")
+def test_yokohama_records_its_20_city_ties_and_6_ports() -> None:
     yokohama = type_counts("yokohama")
     assert sum(yokohama[t] for t in ("sister", "friendship", "partner", "joint-statement")) >= 20 and yokohama["port"] >= 6
 
@@ -257,7 +257,7 @@ def test_kaohsiung_japanese_partners_keep_their_links() -> None:
         assert link("kaohsiung", pid).rel.sources
 
 
-def test_conflicts_found_in_issue_10_are_kept() -> None:
+def test_conflicting_sources_are_kept_as_alternatives() -> None:
     miyazaki = link("taichung", "miyazaki-prefecture").rel
     assert miyazaki.type == "sister" and any(alt.type == "friendship" for alt in miyazaki.alternatives)
     # Taipei's own pages call Gold Coast a sister city; Gold Coast names only Tainan: both kept.

@@ -92,11 +92,11 @@
   // that links across the Pacific are continuous (Leaflet reads longitudes past 180).
   function unwrap(points, links) {
     var lines = links.map(function (f) { return joined(f.geometry); });
-    var edge = seam(lines.map(span));
+    var spans = lines.map(span), edge = seam(spans);
     var east = function (lon) { return 360 * Math.ceil((edge - lon) / 360); };
     points.forEach(function (f) { f.geometry.coordinates[0] += east(f.geometry.coordinates[0]); });
     links.forEach(function (f, i) {
-      var dx = east(span(lines[i])[0]);
+      var dx = east(spans[i][0]);
       f.geometry = { type: "LineString", coordinates: lines[i].map(function (c) { return [c[0] + dx, c[1]]; }) };
     });
   }
