@@ -1,7 +1,8 @@
-"""The GitHub side: workflows (actionlint), issue forms and the pull-request template."""
+"""The GitHub side: workflows (actionlint, pinned actions), Dependabot, issue forms and the pull-request template."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,44 @@ def test_workflows_pass_actionlint() -> None:
     result = subprocess.run([str(actionlint), "-shellcheck=", "-pyflakes=", "-no-color", *workflows],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# `uses: owner/repo@<full commit> # vX.Y.Z`: a tag can be moved to other code, a commit cannot,
+# and the comment tells a reader (and Dependabot) which release that commit is.
+PINNED_USE = re.compile(r"(?:- )?uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+\.\d+\.\d+)")
+
+
+def uses_lines() -> list[tuple[str, str]]:
+    """Each workflow line that names an action, with the file it is in, read as raw text."""
+    return [(path.name, line.strip()) for path in sorted((GITHUB / "workflows").glob("*.yml"))
+            for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+
+
+def test_every_action_is_pinned_by_commit_sha_with_its_version_in_a_comment() -> None:
+    lines = uses_lines()
+    assert len(lines) >= 9  # checkout, setup-python and setup-node twice; the three Pages actions
+    unpinned = [f"{name}: {line}" for name, line in lines if not PINNED_USE.fullmatch(line)]
+    assert not unpinned, "\n".join(unpinned)
+
+
+def test_an_action_is_pinned_to_one_commit_and_version_in_all_workflows() -> None:
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for _, line in uses_lines():
+        match = PINNED_USE.fullmatch(line)
+        assert match, line
+        pins.setdefault(match["action"], set()).add((match["sha"], match["version"]))
+    assert {action: len(found) for action, found in pins.items()} == dict.fromkeys(pins, 1), pins
+
+
+def test_dependabot_keeps_actions_pip_and_npm_current() -> None:
+    config = yaml.safe_load((GITHUB / "dependabot.yml").read_text(encoding="utf-8"))
+    assert config["version"] == 2
+    updates = {update["package-ecosystem"]: update for update in config["updates"]}
+    assert len(updates) == len(config["updates"]), "one entry per ecosystem"
+    assert set(updates) == {"github-actions", "pip", "npm"}
+    for ecosystem, update in updates.items():
+        assert update["directory"] == "/", ecosystem
+        assert update["schedule"]["interval"] == "weekly", ecosystem
 
 
 def workflow(name: str) -> dict:
