@@ -39,7 +39,7 @@ from folium import plugins
 from folium.template import Template
 from folium.utilities import JsCode
 
-from .model import ID_RE
+from .model import is_id
 from .mapsite import BASEMAP, CLUSTER, FULLSCREEN, KINDS, LEAFLET, kind_script
 
 __all__ = ["kind_scripts", "install_assets", "AssetsMissingError", "place_map", "group_map", "world_map"]
@@ -336,7 +336,7 @@ def map_types(types: list[dict]) -> list[dict]:
     raises ``ValueError`` rather than reach branca's templates.
     """
     for t in types:
-        if not (isinstance(t["id"], str) and ID_RE.fullmatch(t["id"]) and _COLOR_RE.fullmatch(str(t["color"]))):
+        if not (is_id(t["id"]) and _COLOR_RE.fullmatch(str(t["color"]))):
             raise ValueError(f"link type {t['id']!r} with colour {t['color']!r}: an id and a #rrggbb colour only")
     return [{"id": t["id"], "color": t["color"]} for t in types]
 

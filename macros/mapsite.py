@@ -42,7 +42,7 @@ HEAD_CSS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in asset
 HEAD_JS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["js"]] + [
     kind_script(kind) for kind in KINDS] + ["assets/atlas/atlas-maps.js"]
 
-_MAP_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_MAP_ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 def map_block(map_id: str, kind: str, label: str, data_url: str, basemap_url: str) -> Markup:
@@ -52,7 +52,7 @@ def map_block(map_id: str, kind: str, label: str, data_url: str, basemap_url: st
     both relative to the page. ``label`` names the map for screen readers. No
     ``<script>``: instant navigation re-creates scripts and would run JSON as code.
     """
-    if not _MAP_ID_RE.match(map_id or ""):
+    if not _MAP_ID_RE.fullmatch(map_id or ""):
         raise ValueError(f"map id {map_id!r}: use a letter then letters, digits, '-' or '_'")
     if kind not in KINDS:
         raise ValueError(f"map kind {kind!r}: one of {KINDS}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Iterator, Literal, Optional, Union, get_args
 
 import langcodes
 from pydantic import (
@@ -27,7 +27,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ID_RE = re.compile(ID_PATTERN)
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # whole text only: use is_id, never ID_RE.match
+
+
+def is_id(value: object) -> bool:
+    """An id is the whole text, with nothing after it (not even a newline, which `$` would let by)."""
+    return isinstance(value, str) and ID_RE.fullmatch(value) is not None
+
 # File names an id may not take: generated index pages, and names Windows reserves.
 RESERVED_IDS = frozenset(
     ["index", "con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)]
@@ -101,7 +107,7 @@ class PartialDate:
 
 
 def _check_id(value: str) -> str:
-    if not ID_RE.match(value):
+    if not is_id(value):
         raise PydanticCustomError(
             "id_format", "'{value}' is not an id: use lowercase ASCII words joined by '-'", {"value": value}
         )
@@ -382,6 +388,17 @@ FOLDERS: dict[str, type[Record]] = {
     "programs": Program,
     "sources": SourceEntry,
 }
+
+
+def markdown_texts(record: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every Markdown field in a record and the records inside it."""
+    for name, info in type(record).model_fields.items():
+        value, key = getattr(record, name), info.alias or name
+        if isinstance(value, str) and (info.annotation == Markdown or Markdown in get_args(info.annotation)):
+            yield path + (key,), value
+        for i, item in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(item, BaseModel):
+                yield from markdown_texts(item, path + ((key, i) if isinstance(value, list) else (key,)))
 
 
 def field_names(model: type[BaseModel]) -> list[str]:

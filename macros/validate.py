@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import countries, quality
 from .atlas import Atlas
-from .model import FOLDERS, ID_RE, RESERVED_IDS, Alternative, Place, Record, Vocabulary, field_names, nested_model
+from .model import FOLDERS, RESERVED_IDS, is_id, markdown_texts, Alternative, Place, Record, Vocabulary, field_names, nested_model
+from .render import markdown_problem
 from .yamlload import YAML11_BOOLS, Document, YamlError, parse, read
 
 # Vocabulary section that each referring field takes its ids from.
@@ -204,9 +205,14 @@ class _References:
 
     def run(self) -> None:
         seen_links: dict[tuple, tuple[str, int, int]] = {}
+        geonames: dict[int, str] = {}
         for pid, place in self.atlas.iter_places():
             report = self.reports[("cities", pid)]
             self.place(report, pid, place, seen_links)
+            first = geonames.setdefault(place.geonames, pid) if place.geonames is not None else pid
+            if first != pid:
+                report.error(("geonames",), f"GeoNames id {place.geonames} is also place '{first}' "
+                             f"({self.atlas.files[('cities', first)]}): record each place once")
         for sid, entry in sorted(self.atlas.sources.items()):
             self.mirror(self.reports[("sources", sid)], (), entry)
         for nid, network in sorted(self.atlas.networks.items()):
@@ -286,10 +292,12 @@ class _References:
             self.sources(report, path, event.sources)
 
     def repeated(self, report: _FileReport, section: str, items: list) -> None:
-        """An entry written twice in one list (a command run twice, a copy and paste)."""
+        """An entry written twice in one list (a command run twice, a copy and paste); found by key, once each."""
+        first: dict[str, int] = {}  # repr: every field, in order, nested records included
         for i, item in enumerate(items):
-            if item in items[:i]:
-                line, _ = report.doc.position((section, items.index(item))) if report.doc else (1, 1)
+            earlier = first.setdefault(repr(item), i)
+            if earlier != i:
+                line, _ = report.doc.position((section, earlier)) if report.doc else (1, 1)
                 report.error((section, i), f"the same entry is already at line {line}: record it once")
 
     def duplicate(self, report: _FileReport, pid: str, index: int, seen: dict) -> None:
@@ -315,6 +323,12 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _JOINERS = frozenset("\u200c\u200d")
 
 
+def _is_noncharacter(char: str) -> bool:
+    """Unicode's permanent non-characters: U+FDD0..U+FDEF and the last two code points of every plane."""
+    point = ord(char)
+    return 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
+
+
 def _character_problem(text: str) -> Optional[tuple[str, str]]:
     """(severity, message) for the first control, direction-changing or invisible character."""
     if text.replace("\n", " ").isprintable():  # the usual case, decided in C
@@ -327,6 +341,8 @@ def _character_problem(text: str) -> Optional[tuple[str, str]]:
             return "error", f"direction-changing character {code} can make text read differently from what it is: remove it"
         if category == "Cc" and char != "\n":
             return "error", f"control character {code}: remove it"
+        if category == "Cs" or _is_noncharacter(char):
+            return "error", f"U+{ord(char):04X} is not a character text may hold (XML and the feed refuse it): remove it"
         if category == "Cf" and char not in _JOINERS:
             return "warning", f"invisible character {code}: remove it unless the text needs it"
     return None
@@ -364,12 +380,17 @@ def _read(path: Path, display: str, model: type[Record], findings: list[Finding]
         report.error((), f"expected a mapping of fields, got {_describe(doc.data)}")
         return None, report
     try:
-        return model.model_validate(doc.data), report
+        record = model.model_validate(doc.data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             where, message, key = _message(error, model)
             report.error(where, message, key)
         return None, report
+    for where, text in markdown_texts(record):
+        problem = markdown_problem(text)
+        if problem:
+            report.error(where, problem)
+    return record, report
 
 
 def _stray_entries(data_dir: Path, shown: Path) -> list[Finding]:
@@ -379,11 +400,17 @@ def _stray_entries(data_dir: Path, shown: Path) -> list[Finding]:
         display = str(shown / entry.name)
         if entry.is_symlink():
             found.append(Finding(display, 1, 1, "error", "symbolic link: commit the file or folder itself"))
-        elif entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):
+        elif entry.is_dir() and entry.name not in FOLDERS:
             found.append(Finding(display, 1, 1, "error", f"unknown folder, not read: records go in {', '.join(FOLDERS)}"))
-        elif entry.is_file() and entry.suffix in (".yaml", ".yml") and entry.name != "vocabulary.yaml":
+        elif entry.suffix in (".yaml", ".yml") and entry.name != "vocabulary.yaml":
             found.append(Finding(display, 1, 1, "error", f"not read: records go in {', '.join(FOLDERS)}, one file each"))
+        elif not entry.is_dir() and entry.name != "vocabulary.yaml":
+            found.append(Finding(display, 1, 1, "error", f"not read: data/ holds vocabulary.yaml and the folders {', '.join(FOLDERS)}"))
     return found
+
+
+def _reserved(rid: str) -> str:
+    return f"'{rid}' is reserved (a generated page or a name Windows refuses): choose another id"
 
 
 def _record_files(folder: Path, shown: Path, findings: list[Finding]) -> list[tuple[Path, str]]:
@@ -394,16 +421,16 @@ def _record_files(folder: Path, shown: Path, findings: list[Finding]) -> list[tu
     files = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         display = str(shown / path.name)
-        if path.name.startswith(".") and path.suffix not in (".yaml", ".yml"):
-            continue
-        if path.is_dir() and not path.is_symlink():
+        if path.name.startswith("."):
+            message = "hidden file or folder, not read: records are <id>.yaml files, named without a leading '.'"
+        elif path.is_dir() and not path.is_symlink():
             message = f"a folder inside {folder.name}/ is not read: put records directly in {folder.name}/"
         elif path.suffix != ".yaml":
             message = "not a .yaml file: name records <id>.yaml"
-        elif not ID_RE.match(path.stem):
+        elif not is_id(path.stem):
             message = f"file name '{path.stem}' is not an id: use lowercase ASCII words joined by '-'"
         elif path.stem in RESERVED_IDS:
-            message = f"'{path.stem}' is reserved (a generated page or a name Windows refuses): choose another id"
+            message = _reserved(path.stem)
         else:
             files.append((path, display))
             continue
@@ -436,6 +463,9 @@ def load(
     for section, terms in atlas.terms.items():
         if len(terms) != len(getattr(vocabulary, section)):
             vocab_report.error((section,), "an id is listed twice")
+        for i, term in enumerate(getattr(vocabulary, section)):
+            if term.id in RESERVED_IDS:
+                vocab_report.error((section, i, "id"), _reserved(term.id))
     reports: dict[tuple[str, str], _FileReport] = {}
     findings += _stray_entries(data_dir, shown)
     for folder, model in FOLDERS.items():

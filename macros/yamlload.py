@@ -10,6 +10,7 @@ oversized files, deep nesting, symlinks and special files are errors with a line
 from __future__ import annotations
 
 import errno
+import math
 import os
 import re
 import stat
@@ -94,6 +95,9 @@ def _decode(raw: bytes) -> str:
     return text
 
 
+MAX_DIGITS = 15  # no field holds a longer whole number; Python refuses to read some of them
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
     value = event.value
     if event.style not in (None, ""):  # quoted or block scalar: always a string
@@ -103,9 +107,15 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.fullmatch(value):
+        if len(value.lstrip("+-")) > MAX_DIGITS:
+            raise YamlError(f"a number of {len(value.lstrip('+-')):,} digits: no field takes more than {MAX_DIGITS}",
+                            *_where(event))
         return int(value)
     if _FLOAT.fullmatch(value):
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise YamlError("a number too large to hold: check it", *_where(event))
+        return number
     return value
 
 

@@ -36,8 +36,14 @@ def test_new_place_from_geonames(data: Path) -> None:
 
 
 def test_new_place_takes_the_native_name_in_the_country_script(data: Path) -> None:
-    assert atlas(data, "new", "place", "Yokohama", "--country", "JP", "--id", "yokohama-2").returncode == 0
-    assert "names: {ja: 横浜市}\n" in (data / "cities" / "yokohama-2.yaml").read_text(encoding="utf-8")
+    assert atlas(data, "new", "place", "Sapporo", "--country", "JP").returncode == 0
+    assert "names: {ja: 札幌市}\n" in (data / "cities" / "sapporo.yaml").read_text(encoding="utf-8")
+
+
+def test_a_place_already_recorded_under_another_id_is_refused(data: Path) -> None:
+    result = atlas(data, "new", "place", "Yokohama", "--country", "JP", "--id", "yokohama-2")
+    assert result.returncode == 1 and not (data / "cities" / "yokohama-2.yaml").exists()
+    assert f"geonames: GeoNames id 1848354 is also place 'yokohama' ({data}/cities/yokohama.yaml): record each place once" in result.stderr
 
 
 def test_a_place_geonames_lacks_is_given_by_its_coordinates(data: Path) -> None:

@@ -193,16 +193,74 @@ def test_other_files_and_folders_are_reported(data: DataDir) -> None:
     (data.root / "cities" / "nara.yaml").mkdir()
     data.write("cities/index.yaml", HOUSTON)
     data.write("cities/con.yaml", HOUSTON)
+    data.write("cities/.yaml", HOUSTON)  # what `atlas new place 臺北` once wrote
+    data.write("cities/.draft.yaml", HOUSTON)
+    data.write("cities/notes.txt", "to do\n")
+    (data.root / ".drafts").mkdir()
+    data.write(".drafts/kobe.yaml", HOUSTON)
+    data.write("README.md", "about the data\n")
+    data.write("cities/zz\n.yaml", HOUSTON)  # `$` in an id pattern would let the newline by
     _, findings = load(data.root)
+    hidden = "error: hidden file or folder, not read: records are <id>.yaml files, named without a leading '.'"
     assert [str(f) for f in findings] == [
+        f"{data.display('.drafts')}:1:1: error: unknown folder, not read: records go in cities, networks, programs, sources",
+        f"{data.display('README.md')}:1:1: error: not read: data/ holds vocabulary.yaml and the folders cities, networks, programs, sources",
+        f"{data.display('cities/.draft.yaml')}:1:1: {hidden}",
+        f"{data.display('cities/.yaml')}:1:1: {hidden}",
         f"{data.display('cities/con.yaml')}:1:1: error: 'con' is reserved (a generated page or a name Windows refuses): choose another id",
         f"{data.display('cities/index.yaml')}:1:1: error: 'index' is reserved (a generated page or a name Windows refuses): choose another id",
         f"{data.display('cities/japan')}:1:1: error: a folder inside cities/ is not read: put records directly in cities/",
         f"{data.display('cities/nara.yaml')}:1:1: error: a folder inside cities/ is not read: put records directly in cities/",
+        f"{data.display('cities/notes.txt')}:1:1: error: not a .yaml file: name records <id>.yaml",
         f"{data.display('cities/osaka.yml')}:1:1: error: not a .yaml file: name records <id>.yaml",
+        f"{data.display('cities/zz')}\\n.yaml:1:1: error: file name 'zz\\n' is not an id: use lowercase ASCII words joined by '-'",
         f"{data.display('kobe.yaml')}:1:1: error: not read: records go in cities, networks, programs, sources, one file each",
         f"{data.display('places')}:1:1: error: unknown folder, not read: records go in cities, networks, programs, sources",
     ]
+
+
+def test_a_vocabulary_id_may_not_take_a_generated_page_name(data: DataDir) -> None:
+    text = (data.root / "vocabulary.yaml").read_text(encoding="utf-8")
+    message = one_error(data, "vocabulary.yaml", text.replace("id: friendship", "id: index", 1))
+    assert message.startswith(f"{data.display('vocabulary.yaml')}:")
+    assert message.endswith("error: relationship_types[1].id: 'index' is reserved (a generated page or a name Windows refuses): choose another id")
+
+
+def test_one_geonames_id_is_one_place(data: DataDir) -> None:
+    data.write("cities/houston.yaml", HOUSTON + "geonames: 4699066\n")
+    data.write("cities/harris-county.yaml", HOUSTON.replace("Houston", "Harris County") + "geonames: 4699066\n"
+               "relationships: [{with: taipei, type: friendship, sources: [taipei-gov]}]\n")
+    assert errors(data) == [f"{data.display('cities/houston.yaml')}:4:11: error: geonames: GeoNames id 4699066 is also place "
+                            f"'harris-county' ({data.display('cities/harris-county.yaml')}): record each place once"]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ('"Hous\\uFFFEton"', "1:7: error: name: U+FFFE is not a character text may hold (XML and the feed refuse it): remove it"),
+        ('"Hous\\uFDD0ton"', "1:7: error: name: U+FDD0 is not a character text may hold (XML and the feed refuse it): remove it"),
+        ('"Hous\\U0010FFFFton"', "1:7: error: name: U+10FFFF is not a character text may hold (XML and the feed refuse it): remove it"),
+        ('"Hous\\x1bton"', "1:7: error: name: control character U+001B (a control character): remove it"),
+    ],
+)
+def test_text_holds_only_characters_xml_can_carry(data: DataDir, text: str, found: str) -> None:
+    data.write("cities/houston.yaml", HOUSTON.replace("name: Houston", f"name: {text}"))
+    assert errors(data) == [f"{data.display('cities/houston.yaml')}:{found}"]
+
+
+def test_a_number_too_long_for_any_field_is_an_error_not_a_traceback(data: DataDir) -> None:
+    message = one_error(data, "cities/houston.yaml", HOUSTON + "population: " + "9" * 5000 + "\n")
+    assert message == f"{data.display('cities/houston.yaml')}:4:13: error: a number of 5,000 digits: no field takes more than 15"
+    message = one_error(data, "cities/houston.yaml", HOUSTON.replace("29.7633", "1e999"))
+    assert message == f"{data.display('cities/houston.yaml')}:3:15: error: a number too large to hold: check it"
+
+
+def test_markdown_nested_too_deeply_to_show_is_an_error(data: DataDir) -> None:
+    message = one_error(data, "cities/houston.yaml", HOUSTON + 'summary: "' + "- " * 12 + 'deep"\n')
+    assert message == (f"{data.display('cities/houston.yaml')}:4:10: error: summary: Markdown nested too deeply "
+                       "(lists and quotes inside one another, 10 levels or more): flatten it")
+    data.write("cities/houston.yaml", HOUSTON + 'summary: "' + "- " * 8 + 'deep enough"\n')
+    assert errors(data) == []
 
 
 def test_symlinks_are_refused_not_followed(data: DataDir, tmp_path) -> None:
@@ -285,6 +343,14 @@ def test_python_field_names_are_not_a_back_door(data: DataDir) -> None:
 def test_an_entry_written_twice_is_an_error(data: DataDir) -> None:
     data.write("cities/taipei.yaml", TAIPEI + "  - {network: citynet, since: 1987, sources: [taipei-gov]}\n")
     assert errors(data) == [f"{data.display('cities/taipei.yaml')}:12:5: error: memberships[1]: the same entry is already at line 11: record it once"]
+
+
+def test_thousands_of_repeated_entries_are_each_reported_in_one_pass(data: DataDir) -> None:
+    entry = "  - {network: citynet, since: 1987, sources: [taipei-gov]}\n"
+    data.write("cities/taipei.yaml", TAIPEI + entry * 8_000)  # 470 KB, near the file size limit
+    found = errors(data)
+    assert len(found) == 8_000
+    assert found[-1] == f"{data.display('cities/taipei.yaml')}:8011:5: error: memberships[8000]: the same entry is already at line 11: record it once"
 
 
 def test_a_mirror_of_an_encyclopedia_is_a_warning(data: DataDir) -> None:
