@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from .schema import write_schemas
-from .validate import load
+from .validate import inert, load
+from .yamlload import YamlError, read_text, write
 
 
 def check(args: argparse.Namespace) -> int:
@@ -42,21 +43,23 @@ def fmt(args: argparse.Namespace) -> int:
 
     failed = 0
     for path in yamledit.data_files(Path(args.data_dir)):
-        text = path.read_text(encoding="utf-8")
+        shown = inert(str(path))  # a file name may hold a newline: every line printed starts with data/
         try:
+            text = read_text(path)
             new = yamledit.canonical(text, path)
-        except yamledit.FormatError as exc:
-            print(f"{path}:{exc.line}:{exc.column}: error: {exc.message}")
+            if new != text and not args.check:
+                write(path, new)
+        except YamlError as exc:
+            print(f"{shown}:{exc.line}:{exc.column}: error: {inert(exc.message)}")
             failed += 1
             continue
         if new == text:
             continue
         if args.check:
-            print(f"{path}: not in the canonical layout: run `atlas fmt`")
+            print(f"{shown}: not in the canonical layout: run `atlas fmt`")
             failed += 1
         else:
-            path.write_text(new, encoding="utf-8")
-            print(f"formatted {path}")
+            print(f"formatted {shown}")
     return 1 if failed else 0
 
 
@@ -72,11 +75,11 @@ def _scaffolded(make: str, *args: object) -> int:
     try:
         written = getattr(scaffold, make)(*args)
     except scaffold.ScaffoldError as exc:
-        print(f"atlas new: error: {exc}", file=sys.stderr)
+        print(f"atlas new: error: {inert(str(exc), lines=True)}", file=sys.stderr)
         return 1
-    print(f"wrote {written.path}")
+    print(f"wrote {inert(str(written.path))}")
     for note in written.notes:
-        print(f"  note: {note}")
+        print(f"  note: {inert(note)}")
     for finding in written.warnings:
         print(f"  {finding}")
     return 0
@@ -201,9 +204,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except OSError as exc:
-        print(f"atlas {args.command}: error: {exc}", file=sys.stderr)
+    except (OSError, YamlError) as exc:
+        print(f"atlas {args.command}: error: {inert(str(exc))}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a bug of ours: still one line, and a way to report it
+        print(f"atlas {args.command}: internal error ({type(exc).__name__}: {inert(str(exc))}): "
+              "please report it with the command you ran", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -23,8 +23,9 @@ import langcodes
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import yamledit
-from .validate import Finding, load
-from .yamlload import parse, read
+from .model import RESERVED_IDS, is_id
+from .validate import Finding, inert, load
+from .yamlload import Document, YamlError, parse, read, write
 
 
 class ScaffoldError(Exception):
@@ -137,7 +138,7 @@ def _errors_after(data_dir: Path, path: Path, text: str) -> list[Finding]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "data"
         shutil.copytree(data_dir, copy, symlinks=True)
-        (copy / path.relative_to(data_dir)).write_text(text, encoding="utf-8")
+        write(copy / path.relative_to(data_dir), text)
         return load(copy, display_dir=data_dir, geography=False)[1]
 
 
@@ -149,13 +150,25 @@ def write_checked(data_dir: Path, path: Path, text: str, notes: Optional[list[st
         if any(f.severity == "error" for f in load(data_dir, geography=False)[1]):
             raise ScaffoldError("the data already has errors: run `atlas check`, fix them, then try again")
         raise ScaffoldError("nothing written; the record would not pass the check:\n" + "\n".join(f"  {f}" for f in errors))
-    path.write_text(text, encoding="utf-8")
+    write(path, text)
     mine = [f for f in findings if f.file == str(path) and f.message.startswith(item)]
     return Written(path, mine, notes or [])
 
 
 def _record_path(data_dir: Path, folder: str, rid: str) -> Path:
-    return data_dir / folder / f"{rid}.yaml"
+    """The file of record `rid`: checked as an id before any path is made, and inside data_dir/folder."""
+    if not is_id(rid) or rid in RESERVED_IDS:
+        raise ScaffoldError(f"'{inert(rid)}' is not an id (lowercase ASCII words joined by '-', not a reserved name), "
+                            "e.g. new-taipei")
+    records = data_dir / folder
+    if records.is_symlink() or not records.is_dir():
+        raise ScaffoldError(f"{records} is not a folder of the data (missing, or a symbolic link): is --data the data folder?")
+    path = records / f"{rid}.yaml"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise ScaffoldError(f"{path} is a symbolic link or not a regular file: atlas changes only the files themselves")
+    if path.resolve().parent != records.resolve():
+        raise ScaffoldError(f"{path} is outside {records}")
+    return path
 
 
 def _existing(data_dir: Path, folder: str, rid: str, what: str) -> Path:
@@ -164,6 +177,13 @@ def _existing(data_dir: Path, folder: str, rid: str, what: str) -> Path:
         hint = ": add it first with `atlas new place`" if what == "place" else ""
         raise ScaffoldError(f"no {what} '{rid}' ({path} does not exist){hint}")
     return path
+
+
+def _parsed(path: Path) -> Document:
+    try:
+        return parse(read(path))
+    except YamlError as exc:
+        raise ScaffoldError(f"{path}:{exc.line}:{exc.column}: {inert(exc.message)}: fix the file, then try again") from None
 
 
 def _new(path: Path) -> Path:
@@ -178,6 +198,10 @@ def _new(path: Path) -> Path:
 def new_place(data_dir: Path, name: str, country: Optional[str] = None, geonames: Optional[int] = None,
               rid: Optional[str] = None, kind: str = "city", coordinates: Optional[tuple[float, float]] = None) -> Written:
     """A place from GeoNames' cities; with `coordinates` (and a country), one GeoNames does not list."""
+    rid = rid or slug(name)
+    if not rid:
+        raise ScaffoldError(f"no id can be made from '{inert(name)}' (ids are lowercase ASCII): give one with --id, e.g. --id taipei")
+    path = _new(_record_path(data_dir, "cities", rid))
     if coordinates is not None:
         if not country:
             raise ScaffoldError("a place given by its coordinates needs its country: add --country CODE")
@@ -186,7 +210,6 @@ def new_place(data_dir: Path, name: str, country: Optional[str] = None, geonames
     else:
         city = find_city(name, country, geonames)
         notes = [f"from GeoNames: {_describe(city)}"]
-    path = _new(_record_path(data_dir, "cities", rid or slug(name)))
     text = yamledit.dump(place_record(name, city, kind), path)
     if "names" in text:
         notes.append("the native name comes from GeoNames' alternate names: check it against the city's own site")
@@ -218,6 +241,10 @@ def date_value(text: Optional[str]) -> Any:
 
 def _append(data_dir: Path, pid: str, section: str, item: CommentedMap) -> Written:
     path = _existing(data_dir, "cities", pid, "place")
+    current = _parsed(path).data  # refused as `atlas check` refuses it, before ruamel reads it
+    if not isinstance(current, dict) or not isinstance(current.get(section, []), list):
+        what = f"{section} is not a list" if isinstance(current, dict) else "not a mapping of fields"
+        raise ScaffoldError(f"{path}: {what}: run `atlas check`, fix the file, then try again")
     position = []
 
     def change(data: Any) -> None:
@@ -225,7 +252,10 @@ def _append(data_dir: Path, pid: str, section: str, item: CommentedMap) -> Writt
         position.append(f"{section}[{len(items)}]")
         items.append(item)
 
-    text = yamledit.edit(path, change)
+    try:
+        text = yamledit.edit(path, change)
+    except YamlError as exc:
+        raise ScaffoldError(f"{path}:{exc.line}:{exc.column}: {inert(exc.message)}") from None
     return write_checked(data_dir, path, text, item=position[0])
 
 
@@ -233,7 +263,7 @@ def _same_link(data_dir: Path, pid: str, partner: str, type_: str, signed: Any) 
     """Where a link that this one would duplicate is recorded (file:line:column), if anywhere."""
     for owner, other in ((pid, partner), (partner, pid)):
         path = _record_path(data_dir, "cities", owner)
-        data = parse(read(path)) if path.is_file() else None
+        data = _parsed(path) if path.is_file() else None
         for i, rel in enumerate((data.data or {}).get("relationships", []) if data else []):
             if isinstance(rel, dict) and rel.get("with") == other and rel.get("type") == type_:
                 if signed is None or rel.get("signed") in (None, signed):

@@ -33,6 +33,14 @@ _TERM_SECTIONS = {
 }
 
 
+def inert(text: str, lines: bool = False) -> str:
+    """`text` with every control and invisible character escaped (newlines too, unless `lines`), so
+    nothing it holds acts on a terminal or a CI log: one line of output per line we meant."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or (lines and c == "\n") else repr(c)[1:-1] for c in text)
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     file: str
@@ -43,8 +51,7 @@ class Finding:
 
     def __str__(self) -> str:
         """One line, its control characters escaped: data never reaches the terminal as commands."""
-        text = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
-        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+        return inert(f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}")
 
     def github(self) -> str:
         def esc(text: str, prop: bool = False) -> str:

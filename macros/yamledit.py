@@ -10,17 +10,20 @@ atlas's own reader gets the same values from the old and the new text.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
+import yaml as pyyaml
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
 from ruamel.yaml.error import YAMLError
 
 from .model import FOLDERS, Vocabulary, field_names, nested_model
 from .schema import SCHEMA_FILES
-from .yamlload import YamlError, parse
+from .yamlload import YamlError, parse, read_text
 
 _SCHEMA_OF = {model: name for name, model in SCHEMA_FILES.items()}
 
@@ -60,6 +63,61 @@ def _order(node: Any, model: Optional[type[BaseModel]]) -> None:
         _order(value, nested_model(model, key))
 
 
+_YAML11 = pyyaml.resolver.Resolver()  # how YAML 1.1 tools (PyYAML among them) read a plain word
+
+
+def _yaml11_word(value: Any) -> bool:
+    """Plain text that a YAML 1.1 reader takes for something else: NO, yes, on, 1:20, 0x1F, ~."""
+    if not isinstance(value, str) or isinstance(value, ScalarString):
+        return False
+    return _YAML11.resolve(pyyaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+
+
+def _quote_yaml11(node: Any) -> None:
+    """Quote every such text, keys included, so it reads the same to every YAML tool."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            if _yaml11_word(item):
+                node[i] = SingleQuotedScalarString(item)
+            _quote_yaml11(item)
+    if isinstance(node, CommentedMap):
+        for position, key in enumerate(list(node)):
+            value = node[key]
+            if _yaml11_word(key):
+                del node[key]  # a quoted key equals the plain one: its comments stay attached
+                node.insert(position, SingleQuotedScalarString(key), value)
+                key = SingleQuotedScalarString(key)
+            if _yaml11_word(value):
+                node[key] = SingleQuotedScalarString(value)
+            _quote_yaml11(value)
+
+
+def _comments(text: str) -> Counter:
+    """The comments of a YAML text (the schema line aside), as (text) -> how many, with PyYAML's scanner:
+    whatever lies between two tokens is blank or a comment."""
+    found: Counter = Counter()
+    position = 0
+    tokens = [(t.start_mark.index, t.end_mark.index) for t in pyyaml.scan(text)]
+    for start, end in tokens + [(len(text), len(text))]:
+        for line in text[position:start].split("\n"):
+            comment = line[line.find("#"):].strip() if "#" in line else ""
+            if comment and not comment.startswith("# yaml-language-server:"):
+                found[comment] += 1
+        position = max(position, end)
+    return found
+
+
+def _keeps_comments(old: str, new: str) -> None:
+    lost = _comments(old) - _comments(new)
+    if lost:
+        comment = next(iter(lost))
+        before = old[: old.find(comment)]
+        raise FormatError(f"the canonical layout would drop the comment {comment!r}: comments inside [...] or {{...}} "
+                          "or after a '...' line are not kept, so move it to a line of its own within the record",
+                          before.count("\n") + 1,
+                          len(before) - (before.rfind("\n") + 1) + 1)
+
+
 def load(text: str) -> Any:
     try:
         return _yaml().load(text)
@@ -71,6 +129,7 @@ def load(text: str) -> Any:
 def dump(data: Any, path: Path) -> str:
     """Text of `data` in the canonical layout for the file at `path`."""
     _order(data, model_of(path))
+    _quote_yaml11(data)
     out = io.StringIO()
     _yaml().dump(data, out)
     text = out.getvalue()
@@ -97,14 +156,18 @@ def canonical(text: str, path: Path) -> str:
     new = dump(load(text), path)
     if not _same_meaning(text, new):
         raise FormatError("reformatting would change a value: fix the file by hand")
+    _keeps_comments(text, new)
     return new
 
 
 def edit(path: Path, change: Callable[[Any], None]) -> str:
     """The text of the file at `path` after `change(data)`, in the canonical layout."""
-    data = load(path.read_text(encoding="utf-8")) if path.exists() else CommentedMap()
+    old = read_text(path) if path.exists() else ""
+    data = load(old) if old else CommentedMap()
     change(data)
-    return dump(data, path)
+    new = dump(data, path)
+    _keeps_comments(old, new)
+    return new
 
 
 def data_files(data_dir: Path) -> list[Path]:

@@ -141,6 +141,26 @@ def read(path: FilePath) -> bytes:
     return raw
 
 
+def read_text(path: FilePath) -> str:
+    """A data file's text, refused as `read` and `parse` refuse it (YamlError)."""
+    return _decode(read(path))
+
+
+def write(path: FilePath, text: str) -> None:
+    """Write a data file in place, never through a symbolic link and only into a regular file."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise YamlError("symbolic link: commit the file itself, not a link to it") from None
+        raise YamlError(f"cannot write the file: {exc.strerror}") from None
+    with os.fdopen(fd, "wb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise YamlError("not a regular file: data/ holds only YAML files and folders")
+        file.truncate(0)
+        file.write(text.encode("utf-8"))
+
+
 def _where(event: yaml.Event) -> Position:
     return (event.start_mark.line + 1, event.start_mark.column + 1)
 
