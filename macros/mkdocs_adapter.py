@@ -205,7 +205,8 @@ def forked_stream(work: Callable[[], Generator[Any, None, None]]) -> Generator[A
     serve` runs threads) or impossible, ``work`` runs here, an item at a time, as asked for."""
     if threading.active_count() > 1 or not hasattr(os, "fork"):
         return work()
-    spool = Path(tempfile.mkdtemp(prefix="atlas-build-"))
+    _remove_stale_spools()
+    spool = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"))
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: work, send the results, leave without running the parent's exit handlers
@@ -226,6 +227,31 @@ def forked_stream(work: Callable[[], Generator[Any, None, None]]) -> Generator[A
     return iter(_Child(read, pid, spool))
 
 
+SPOOL_PREFIX = "atlas-build-"  # then the building process's id: a spool whose process is gone is stale
+
+
+def _remove_stale_spools() -> None:
+    """Remove what builds killed outright (SIGKILL, a power cut) left in the temporary folder."""
+    for spool in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*"):
+        owner = spool.name[len(SPOOL_PREFIX):].split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(spool, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds, so the exit handlers remove the spool
+
+
 class _Child:
     """What a forked child sends, as it comes; ``close`` stops the child and removes its files
     (also at exit, when the build ended early and MkDocs did not say so)."""
@@ -233,6 +259,8 @@ class _Child:
     def __init__(self, read: int, pid: int, spool: Path):
         self.read, self.pid, self.spool, self.running = read, pid, spool, True
         atexit.register(self.close)
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # a killed build cleans up as an interrupted one does
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     def __iter__(self) -> Generator[Any, None, None]:
         try:

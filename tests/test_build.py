@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -200,6 +205,37 @@ def test_forked_stream_gives_every_item_in_order_or_fails_the_build() -> None:
     assert next(received) == 0 and len(spools() - before) == 1
     received.close()
     assert spools() == before
+
+
+def _build_until_it_spools(tmp: Path) -> tuple[subprocess.Popen, Path]:
+    """A real build, started and watched until its forked process has a spool in `tmp`."""
+    env = dict(os.environ, TMPDIR=str(tmp), NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
+    build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "site")],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and build.poll() is None:
+        mine = [p for p in tmp.glob("atlas-build-*") if p.name.startswith(f"atlas-build-{build.pid}-")]
+        if mine:
+            return build, mine[0]
+        time.sleep(0.05)
+    build.kill()
+    raise AssertionError("the build never forked its page process")
+
+
+def test_a_killed_build_leaves_no_temporary_files_behind(tmp_path: Path) -> None:
+    build, spool = _build_until_it_spools(tmp_path)
+    build.send_signal(signal.SIGTERM)  # as CI cancels a job, or `kill` does
+    assert build.wait(timeout=60) != 0
+    assert not spool.exists() and list(tmp_path.glob("atlas-build-*")) == []
+
+    build, spool = _build_until_it_spools(tmp_path)
+    build.send_signal(signal.SIGKILL)  # nothing can clean up at once: the next build does
+    build.wait(timeout=60)
+    assert spool.exists()
+    following, its_spool = _build_until_it_spools(tmp_path)
+    following.send_signal(signal.SIGTERM)
+    following.wait(timeout=60)
+    assert not spool.exists() and not its_spool.exists()
 
 
 def test_downloads_hold_every_field(site: Path) -> None:
