@@ -36,6 +36,9 @@ CASES = {
     "10,000 memberships, all the same": PLACE + "memberships:\n" + MEMBERSHIP * ((LIMIT - 200) // len(MEMBERSHIP)),
     "a 5,000-digit integer": PLACE.replace("name: Worst", "name: Worst\npopulation: " + "9" * 5000),
     "nested 10,000 deep": PLACE + "summary: " + "[" * 10000 + "]" * 10000 + "\n",
+    "lists 7 deep, over and over (accepted)": PLACE + "summary: |\n" + (
+        "".join("  " + "  " * i + "- a\n" for i in range(7)) * (LIMIT // 100)),
+    "U+FFFE in the name": PLACE.replace("name: Worst", 'name: "Worst\\uFFFE"'),
 }
 
 

@@ -109,15 +109,23 @@ def _markdown() -> MarkdownIt:
     return parser
 
 
-def markdown_problem(text: str) -> str | None:
-    """Why contributor Markdown cannot be shown as written (None when it can).
+# Every level of block nesting costs at least one character at the start of the line that opens
+# it (a '>', a list marker, the indentation under an item), an empty item at most one level more.
+# So a line whose start has fewer than DEEP_PREFIX of them cannot open a block deep enough to be
+# lost (MAX_NESTING); the rule is decided by a regular expression, in time linear in the text.
+DEEP_PREFIX = MAX_NESTING - 4
+_DEEP_LINE = re.compile(r"^(?:[ >]|[*+-](?= |$)|[0-9]{1,9}[.)](?= |$)){%d}" % DEEP_PREFIX, re.M)
 
-    Blocks nested to ``MAX_NESTING`` would lose what lies deeper, so that is refused.
-    """
-    if any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in _markdown().parse(text)):
-        return (f"Markdown nested too deeply (lists and quotes inside one another, {MAX_NESTING // 2} levels or more): "
-                "flatten it")
-    return None
+
+def markdown_problem(text: str) -> str | None:
+    """Why contributor Markdown cannot be shown as written (None when it can): lists and quotes
+    nested so deep that the renderer would drop what lies deeper."""
+    found = _DEEP_LINE.search(text.expandtabs(4))
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return (f"Markdown nested too deeply: line {line} of the text starts with {DEEP_PREFIX} or more quote marks, "
+            "list markers and spaces; flatten the lists and quotes")
 
 
 def md(text: str | None, inline: bool = False) -> Markup:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from macros.mapdata import MapData
 from macros.maps import kind_scripts
-from macros.render import markdown_problem, md, safe_url
+from macros.render import MAX_NESTING, _markdown, markdown_problem, md, safe_url
 from macros.validate import load
 from macros.yamlload import Document, YamlError, parse
 
@@ -105,6 +105,15 @@ def test_any_markdown_renders_to_inert_html(source: str) -> None:
                 max_size=400).map("".join))
 def test_markdown_of_nested_and_unclosed_syntax_renders(source: str) -> None:
     assert isinstance(str(md(source)), str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["- ", "> ", ">", "  ", "\t", "1. ", "* ", "+ ", "a", "\n", "\n- ", "\n> "]),
+                max_size=80).map("".join))
+def test_markdown_too_deep_to_show_is_always_reported(source: str) -> None:
+    """The checker's rule, on the start of each line, refuses every text that the renderer would cut."""
+    deep = any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in _markdown().parse(source))
+    assert markdown_problem(source) is not None or not deep
 
 
 @settings(max_examples=10, deadline=None)

@@ -256,10 +256,10 @@ def test_a_number_too_long_for_any_field_is_an_error_not_a_traceback(data: DataD
 
 
 def test_markdown_nested_too_deeply_to_show_is_an_error(data: DataDir) -> None:
-    message = one_error(data, "cities/houston.yaml", HOUSTON + 'summary: "' + "- " * 12 + 'deep"\n')
-    assert message == (f"{data.display('cities/houston.yaml')}:4:10: error: summary: Markdown nested too deeply "
-                       "(lists and quotes inside one another, 10 levels or more): flatten it")
-    data.write("cities/houston.yaml", HOUSTON + 'summary: "' + "- " * 8 + 'deep enough"\n')
+    message = one_error(data, "cities/houston.yaml", HOUSTON + 'summary: "First line.\\n\\n' + "- " * 12 + 'deep"\n')
+    assert message == (f"{data.display('cities/houston.yaml')}:4:10: error: summary: Markdown nested too deeply: line 3 "
+                       "of the text starts with 16 or more quote marks, list markers and spaces; flatten the lists and quotes")
+    data.write("cities/houston.yaml", HOUSTON + 'summary: "' + "- " * 7 + 'deep enough\\n\\n---------------------"\n')
     assert errors(data) == []
 
 
