@@ -206,7 +206,10 @@ def forked_stream(work: Callable[[], Generator[Any, None, None]]) -> Generator[A
     if threading.active_count() > 1 or not hasattr(os, "fork"):
         return work()
     _remove_stale_spools()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # a killed build cleans up as an interrupted one does
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     spool = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"))
+    atexit.register(shutil.rmtree, spool, True)  # from its first moment, whatever happens next
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: work, send the results, leave without running the parent's exit handlers
@@ -259,8 +262,6 @@ class _Child:
     def __init__(self, read: int, pid: int, spool: Path):
         self.read, self.pid, self.spool, self.running = read, pid, spool, True
         atexit.register(self.close)
-        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # a killed build cleans up as an interrupted one does
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     def __iter__(self) -> Generator[Any, None, None]:
         try:
