@@ -124,6 +124,9 @@ class MapData:
             place = self.atlas.places[pid]
             lat, lon = place.coordinates
             properties = {"name": place.name, "country": countries()[place.country].name}
+            also = sorted(set(place.names.values()) - {place.name})
+            if also:  # the place's names in other languages and scripts, for "Find a place"
+                properties["also"] = also
             if url is not None:
                 properties["url"] = url
             if focus:

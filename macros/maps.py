@@ -85,7 +85,10 @@ class AtlasMap(folium.Map):
     def __init__(self, **kwargs):
         # One canvas for places and links (fast with thousands), hit within 4 px of a thin line.
         renderer = JsCode("L.canvas({tolerance: 4})")
-        super().__init__(tiles=None, location=[20, 0], zoom_start=2, min_zoom=1, renderer=renderer, **kwargs)
+        # The page scrolls past a map: the wheel zooms it, and one finger drags it on a phone, only
+        # once the map has the focus (a click or tap); two fingers always zoom (atlas-maps.js).
+        super().__init__(tiles=None, location=[20, 0], zoom_start=2, min_zoom=1, renderer=renderer,
+                         scroll_wheel_zoom=False, dragging=JsCode("!L.Browser.mobile"), **kwargs)
         _served(self, LEAFLET)
         tiles = xyzservices.providers.OpenStreetMap.Mapnik  # a provider object: no name lookup
         # The outlines' credit too: given to the outlines' layer, each of its hundreds of shapes would repeat it.
@@ -116,25 +119,44 @@ class _Control(MacroElement):
 
 
 class Legend(_Control):
-    """The link types the map shows, with their colours and labels (from the data), in a box that folds away."""
+    """The one control for what the map shows: each link type with its colour and count, and each
+    status with its line, each switching its links on or off. Folds away (small maps start folded)."""
 
     css_class = "atlas-legend"
     script = """
         var types = options.types.filter(function (t) { return entry.types.indexOf(t.id) >= 0; });
         if (!types.length) return false;
         var toggle = atlasMap.node(box, "button", "atlas-legend-title", "Legend");
-        var list = atlasMap.node(box, "ul", "atlas-legend-list");
-        types.forEach(function (t) { atlasMap.swatch(atlasMap.node(list, "li"), t.color, entry.labels[t.id]); });
-        if (entry.arcs.some(function (arc) { return arc.layer.feature.properties.status !== "active"; }))
-            atlasMap.swatch(atlasMap.node(list, "li", "atlas-legend-dashed"), "", "Dashed: ended, suspended or disputed");
-        function show(open) { list.hidden = !open; toggle.setAttribute("aria-expanded", String(open)); }
+        var panel = atlasMap.node(box, "div", "atlas-legend-panel");
+        panel.id = entry.id + "-legend";
+        toggle.setAttribute("aria-controls", panel.id);
+        function group(title, key, items) {
+            var set = atlasMap.node(panel, "fieldset", "atlas-legend-set");
+            atlasMap.node(set, "legend", "atlas-visually-hidden", title);
+            items.forEach(function (item) {
+                var n = entry.arcs.filter(function (a) { return a.layer.feature.properties[key] === item.id; }).length;
+                var label = atlasMap.node(set, "label", "atlas-legend-item"), check = atlasMap.node(label, "input");
+                check.type = "checkbox";
+                check.checked = true;
+                atlasMap.line(label, item.color, item.dash);
+                label.appendChild(document.createTextNode(item.label + " (" + n + ")"));
+                check.addEventListener("change", function () { entry.show(key, item.id, check.checked); });
+            });
+        }
+        group("Link types", "type", types.map(function (t) { return {id: t.id, label: entry.labels[t.id], color: t.color}; }));
+        var statuses = Object.keys(options.dashes).filter(function (s) { return entry.statuses.indexOf(s) >= 0; });
+        if (statuses.length > 1 || statuses[0] !== "active")
+            group("Status", "status", statuses.map(function (s) {
+                return {id: s, label: atlasMap.STATUS[s], color: "#424242", dash: options.dashes[s]};
+            }));
+        function show(open) { panel.hidden = !open; toggle.setAttribute("aria-expanded", String(open)); }
         toggle.type = "button";
-        toggle.addEventListener("click", function () { show(list.hidden); });
+        toggle.addEventListener("click", function () { show(panel.hidden); });
         show(entry.element.clientWidth >= 600);  // small maps start folded
     """
 
     def __init__(self, types: list[dict]):
-        super().__init__("bottomleft", types=types)
+        super().__init__("bottomleft", types=types, dashes=DASHES)
 
 
 class YearControl(_Control):
@@ -149,18 +171,22 @@ class YearControl(_Control):
         var range = atlasMap.node(box, "input", "atlas-years-range");
         var undatedLabel = atlasMap.node(box, "label", "atlas-years-undated");
         var undated = atlasMap.node(undatedLabel, "input");
-        undatedLabel.appendChild(document.createTextNode(" include undated"));
+        var dated = years.length, without = entry.arcs.length - dated;
+        atlasMap.node(box, "div", "atlas-years-count", dated + " dated links" + (without ? " + " + without + " undated" : ""));
+        undatedLabel.appendChild(document.createTextNode(" include the " + without + " undated"));
+        if (!without) undatedLabel.hidden = true;
         range.type = "range";
         range.id = label.htmlFor = entry.id + "-year";
         range.min = Math.min.apply(null, years);
         range.max = output.textContent;
         range.value = range.max;  // after max: a value beyond the old max would be cut down
         undated.type = "checkbox";
-        undated.checked = true;
+        undated.checked = false;  // "up to 1990" means links known to be signed by then
         function update() {
             output.textContent = range.value;
             entry.filter(parseInt(range.value, 10), undated.checked);
         }
+        update();
         range.addEventListener("input", update);
         undated.addEventListener("change", update);
     """
@@ -170,33 +196,53 @@ class YearControl(_Control):
 
 
 class FindPlace(_Control):
-    """A "Find a place" box: names go into a datalist as text (Folium's Search puts them in as HTML)."""
+    """"Find a place" by any of its names (English, native script), by the start of a word, without
+    regard to case or accents; suggestions as the reader types, and a word when nothing matches.
+    Names go in as text (Folium's Search would put them in as HTML)."""
 
     css_class = "atlas-search"
     script = """
-        var places = entry.points.getLayers(), done = null;
-        var names = places.map(function (l) { return l.feature.properties.name + " (" + l.feature.properties.country + ")"; });
+        function fold(text) { return String(text).normalize("NFKD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase().trim(); }
+        var places = entry.points.getLayers().map(function (layer) {
+            var p = layer.feature.properties;
+            return {layer: layer, label: p.name + " (" + p.country + ")", names: [p.name].concat(p.also || []).map(fold)};
+        }).sort(function (a, b) { return a.label < b.label ? -1 : 1; });
         var label = atlasMap.node(box, "label", "atlas-visually-hidden", "Find a place");
         var input = atlasMap.node(box, "input", "atlas-search-input");
-        var list = atlasMap.node(box, "datalist");
+        var list = atlasMap.node(box, "ul", "atlas-search-list");
+        var said = atlasMap.node(box, "div", "atlas-search-status");
         input.type = "search";
         input.placeholder = "Find a place";
+        input.autocomplete = "off";
         input.id = label.htmlFor = entry.id + "-search";
         list.id = entry.id + "-places";
-        input.setAttribute("list", list.id);
-        function fill() {  // the list of names, once a reader starts: thousands of options cost the first draw
-            if (!list.firstChild) names.slice().sort().forEach(function (name) { atlasMap.node(list, "option").value = name; });
+        said.setAttribute("role", "status");
+        function found(query) {  // whole names first, then names or words that start so
+            var q = fold(query), whole = [], start = [];
+            if (!q) return [];
+            places.forEach(function (place) {
+                if (place.names.indexOf(q) >= 0 || fold(place.label) === q) whole.push(place);
+                else if (place.names.some(function (n) { return n.indexOf(q) === 0 || n.indexOf(" " + q) >= 0 || n.indexOf("-" + q) >= 0; })) start.push(place);
+            });
+            return whole.concat(start);
         }
-        input.addEventListener("focus", fill);
-        input.addEventListener("input", fill);
-        function go() {
-            var wanted = input.value.trim().toLowerCase();
-            var i = names.findIndex(function (n) { n = n.toLowerCase(); return n === wanted || n.indexOf(wanted + " (") === 0; });
-            if (wanted !== done && i >= 0) entry.open(places[i]);
-            done = wanted;  // Enter, then change: one search
-        }
-        input.addEventListener("change", go);  // a choice from the list
-        input.addEventListener("keydown", function (event) { if (event.key === "Enter") go(); });
+        function open(place) { list.textContent = said.textContent = ""; input.value = place.label; entry.open(place.layer); }
+        input.addEventListener("input", function () {
+            var matches = found(input.value);
+            list.textContent = "";
+            matches.slice(0, 8).forEach(function (place) {
+                var button = atlasMap.node(atlasMap.node(list, "li"), "button", "atlas-search-choice", place.label);
+                button.type = "button";
+                button.addEventListener("click", function () { open(place); });
+            });
+            said.textContent = input.value.trim() && !matches.length ? "No place found" : "";
+        });
+        input.addEventListener("keydown", function (event) {
+            if (event.key !== "Enter") return;
+            var matches = found(input.value);
+            if (matches.length) open(matches[0]);
+            else said.textContent = input.value.trim() ? "No place found" : "";
+        });
     """
 
     def __init__(self):
@@ -207,7 +253,7 @@ class AtlasData(MacroElement):
     """Fetches the page's ``map.geojson`` (and the basemap) once and adds them to Folium's layers.
 
     Points go to ``points`` (and into ``cluster``, if any), each link to the layer of its
-    type in ``links``; types the data does not use leave the map and the layer ``control``.
+    type in ``links``; types the data does not use leave the map. The legend switches them.
     The view then fits the data (without animation: a page change may remove the map).
     """
 
@@ -222,17 +268,16 @@ class AtlasData(MacroElement):
                     {{ type_id|tojson }}: {{ layer.get_name() }},
                 {%- endfor %}
                 },
-                basemap: {{ this.basemap.get_name() }},
-                control: {{ this.control.get_name() }}
+                basemap: {{ this.basemap.get_name() }}
             });
         {% endmacro %}
         """
     )
 
-    def __init__(self, points, links, basemap, control, cluster=None):
+    def __init__(self, points, links, basemap, cluster=None):
         super().__init__()
         self._name = "AtlasData"
-        self.points, self.links, self.basemap, self.control = points, links, basemap, control
+        self.points, self.links, self.basemap = points, links, basemap
         self.cluster = cluster
 
 
@@ -244,7 +289,8 @@ BASEMAP_STYLE = {"color": "#a8a8a0", "weight": 0.7, "fillColor": "#f2efe6", "fil
 FOCUS_STYLE = {"radius": 9, "fill": True, "color": "#ffffff", "weight": 2, "fillColor": "#b71c1c", "fillOpacity": 0.95}
 PLACE_STYLE = {"radius": 6, "fill": True, "color": "#ffffff", "weight": 1.5, "fillColor": "#1a237e", "fillOpacity": 0.95}
 MEMBER_STYLE = {"radius": 4.5, "fill": True, "color": "#ffffff", "weight": 1, "fillColor": "#37474f", "fillOpacity": 0.95}
-DASHED = "6 5"  # ended, suspended and disputed links
+# Each status its own line: solid, dotted (and fainter, in the style), long dashes, dash-dot.
+DASHES = {"active": None, "ended": "2 4", "suspended": "8 5", "disputed": "10 4 2 4"}
 OUTLINES_CREDIT = 'Country outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 
 
@@ -260,7 +306,7 @@ def _link_layers(m: folium.Map, types: list[dict], weight: float) -> dict[str, f
     style = JsCode(
         "function (f) { return {color: f.properties.stroke, "
         f"weight: {weight}, opacity: f.properties.status === 'ended' ? 0.55 : 0.85, "
-        f"dashArray: f.properties.status === 'active' ? null : {json.dumps(DASHED)}}}; }}"
+        f"dashArray: {json.dumps(DASHES)}[f.properties.status] || null, lineCap: 'butt'}}; }}"
     )
     return {t["id"]: folium.GeoJson(EMPTY, name=t["id"], style=style).add_to(m) for t in types}
 
@@ -285,12 +331,11 @@ def _atlas_map(types: list[dict], weight: float, clustered: bool, controls: tupl
     links = _link_layers(m, types, weight)
     cluster = _cluster(m) if clustered else None
     points = _points(cluster or m, MEMBER_STYLE if clustered else PLACE_STYLE)
-    control = folium.LayerControl(collapsed=True).add_to(m)
     Legend(types).add_to(m)
     for element in controls:
         element.add_to(m)
     _served(plugins.Fullscreen(title="Full screen", title_cancel="Exit full screen"), FULLSCREEN).add_to(m)
-    AtlasData(points, links, basemap, control, cluster).add_to(m)
+    AtlasData(points, links, basemap, cluster).add_to(m)
     return m
 
 

@@ -35,12 +35,24 @@ def kind_script(kind: str) -> str:
     return f"assets/atlas/maps/{kind}.js"
 
 
-#: What every page's <head> loads, in order: Leaflet must be in <head> on every page, because
-#: instant navigation never loads new <head> scripts. The plugins' files are those Folium's
-#: elements ask for (a test checks it); then ours.
-HEAD_CSS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["css"]] + ["assets/atlas/atlas-map.css"]
-HEAD_JS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["js"]] + [
-    kind_script(kind) for kind in KINDS] + ["assets/atlas/atlas-maps.js"]
+#: What a page with a map loads, in order, once: atlas-maps.js (deferred, on every page, 10 KB)
+#: finds the page's maps and only then adds these to <head> (and again after an instant
+#: navigation to the first page with a map). The plugins' files are those Folium's elements ask
+#: for (a test checks it); then ours. A page without a map loads no map code at all.
+MAP_CSS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["css"]] + ["assets/atlas/atlas-map.css"]
+MAP_JS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["js"]]
+KIND_JS = [kind_script(kind) for kind in KINDS]  # each loaded where a map of its kind is
+ADAPTER_JS = "assets/atlas/atlas-maps.js"
+
+
+def loader_tag(base: str) -> Markup:
+    """The one map <script> of every page's <head>; ``base`` is the page's way to the site root
+    (the theme's ``base_url``, e.g. ``..``)."""
+    base = base.rstrip("/")  # "/atlas/" on the 404 page, ".." elsewhere
+    files = lambda paths: html.escape(" ".join(f"{base}/{p}" for p in paths), quote=True)  # noqa: E731
+    return Markup(f'<script defer src="{files([ADAPTER_JS])}" data-css="{files(MAP_CSS)}" '
+                  f'data-js="{files(MAP_JS)}" data-kinds="{files(KIND_JS)}"></script>')
+
 
 _MAP_ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 

@@ -91,8 +91,7 @@ def load_for(config: MkDocsConfig) -> Atlas:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # sitemap.xml dates: same data, same bytes
     load_for(config)
-    config.extra["atlas_head_css"] = mapsite.HEAD_CSS
-    config.extra["atlas_head_js"] = mapsite.HEAD_JS
+    config.extra["atlas_map_loader"] = mapsite.loader_tag  # called in main.html with the page's base_url
     return config
 
 

@@ -15,7 +15,7 @@ import pytest
 from macros import mapdata
 from macros.mapdata import MapData, arcs
 from macros.maps import install_assets, kind_scripts, rendered
-from macros.mapsite import BASEMAP, HEAD_CSS, HEAD_JS, KINDS, map_block
+from macros.mapsite import ADAPTER_JS, BASEMAP, KIND_JS, KINDS, MAP_CSS, MAP_JS, loader_tag, map_block
 from macros.validate import load
 
 from .browser import Visit, chromium, needs_chromium, serve
@@ -136,7 +136,7 @@ def test_kinds_are_folium_scripts_in_a_function(scripts):
         assert script.startswith(f'window.atlasMapKinds = window.atlasMapKinds || {{}};\nwindow.atlasMapKinds["{kind}"] = function (element) {{')
         name = re.search(r"var (map_\d+) = L.map\(element,", script).group(1)
         assert script.rstrip().endswith(f"return {name};\n}};")
-        assert "L.control.layers(" in script and "L.control.fullscreen(" in script
+        assert "L.control.layers(" not in script and "L.control.fullscreen(" in script  # the legend switches types
         assert f"atlasMap.load(element, {name}" in script and f'atlasMap.control({name}, "bottomleft", "atlas-legend"' in script
     world = scripts["assets/atlas/maps/world.js"]
     assert "L.markerClusterGroup(" in world and '"atlas-years"' in world and '"atlas-search"' in world
@@ -174,12 +174,12 @@ def test_every_asset_is_served_by_the_site():
 
     for kind in KINDS:
         links = rendered(kind, TYPES).get_root().header._children.values()
-        assert {link.url for link in links if isinstance(link, JavascriptLink)} <= set(HEAD_JS)
-        assert {link.url for link in links if isinstance(link, CssLink)} <= set(HEAD_CSS)
-    for url in HEAD_CSS + HEAD_JS:
+        assert {link.url for link in links if isinstance(link, JavascriptLink)} <= set(MAP_JS)
+        assert {link.url for link in links if isinstance(link, CssLink)} <= set(MAP_CSS)
+    for url in MAP_CSS + MAP_JS + KIND_JS + [ADAPTER_JS]:
         assert url.startswith("assets/"), url
-    assert HEAD_JS[0] == "assets/vendor/leaflet/leaflet.js" and HEAD_JS[-1] == "assets/atlas/atlas-maps.js"
-    assert not any(re.search(r"jquery|bootstrap|awesome|glyphicons", u, re.I) for u in HEAD_CSS + HEAD_JS)
+    assert MAP_JS[0] == "assets/vendor/leaflet/leaflet.js"
+    assert not any(re.search(r"jquery|bootstrap|awesome|glyphicons", u, re.I) for u in MAP_CSS + MAP_JS)
     # Folium's class-level lists are untouched: other maps in the process keep theirs.
     import folium
 
@@ -220,7 +220,7 @@ def test_place_data(atlas):
     links = atlas.links_of("taipei")
     assert len(lines) == len(links) and len(points) == 1 + len({link.other("taipei") for link in links})
     assert points[0]["id"] == "taipei" and points[0]["properties"] == {
-        "name": "Taipei", "country": "Taiwan", "url": "./", "focus": True}
+        "name": "Taipei", "country": "Taiwan", "also": ["臺北市"], "url": "./", "focus": True}
     houston = next(p for p in points if p["id"] == "houston")
     assert houston["properties"]["url"] == "../houston/" and "focus" not in houston["properties"]
     first = next(f for f in lines if f["properties"]["to"] == "houston")
@@ -270,7 +270,7 @@ def test_world_arcs_have_points_by_their_length(atlas):
 
 def test_install_assets(tmp_path):
     written = install_assets(tmp_path / "assets", ROOT)
-    for needed in [u.removeprefix("assets/") for u in HEAD_JS + HEAD_CSS if "/vendor/" in u]:
+    for needed in [u.removeprefix("assets/") for u in MAP_JS + MAP_CSS if "/vendor/" in u]:
         assert needed in written
     assert "vendor/leaflet/images/layers.png" in written and "vendor/leaflet.fullscreen/icon-fullscreen.svg" in written
     assert BASEMAP.removeprefix("assets/") in written and written == sorted(written)
@@ -319,8 +319,7 @@ def world_data(n_points: int = 60, n_links: int = 120) -> dict:
 
 
 def page_html(body: str) -> str:
-    head = "".join(f'<link rel="stylesheet" href="{p}">' for p in HEAD_CSS)
-    head += "".join(f'<script src="{p}"></script>' for p in HEAD_JS)
+    head = loader_tag(".")  # as every page of the site has it
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Atlas map test</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">{head}'
@@ -390,9 +389,11 @@ def test_place_map_draws_places_arcs_and_basemap(visit):
     assert all(120 <= lon <= 265 for lon in lons) and all(abs(b - a) < 10 for a, b in zip(lons, lons[1:]))
     # Houston itself is drawn on that side too, where its arc ends.
     assert visit.map("place-map", "m.points.getLayers()[1].getLatLng().lng") == pytest.approx(264.64)
-    # Legend: the types used, as text; the unused one is left out.
-    assert page.locator(".atlas-legend li").all_text_contents() == [
-        "Sister city", "Friendship city", EVIL_TYPE, "Dashed: ended, suspended or disputed"]
+    # Legend: the types used, as text, with their counts (the unused one is left out); each status its own line.
+    assert page.locator(".atlas-legend-item").all_text_contents() == [
+        "Sister city (2)", "Friendship city (1)", f"{EVIL_TYPE} (1)", "Active (2)", "Ended (1)", "Suspended (1)"]
+    dashes = page.locator(".atlas-legend-item line").evaluate_all("ls => ls.map(l => l.getAttribute('stroke-dasharray'))")
+    assert dashes[:3] == [None] * 3 and len(set(dashes[3:])) == 3
     assert page.locator(".atlas-legend img, .atlas-legend b").count() == 0
     assert page.get_attribute("#place-map", "data-atlas-state") == "ready"
     assert len(visit.tiles) > 0  # tiles were asked for (and aborted)
@@ -426,24 +427,31 @@ def test_untrusted_names_stay_text(visit):
     popup.wait_for()
     assert popup.locator(".atlas-popup-title").text_content() == EVIL
     assert "</script><script>window.__xss=4</script>" in popup.text_content()
-    # Layer control names are HTML to Leaflet: they must come out as text.
-    names = page.locator(".leaflet-control-layers-overlays label").all_text_contents()
-    assert [n.strip() for n in names] == ["Sister city", "Friendship city", EVIL_TYPE]
+    # Type labels in the legend come out as text.
+    names = page.locator(".atlas-legend-item").all_text_contents()
+    assert names[:3] == ["Sister city (2)", "Friendship city (1)", f"{EVIL_TYPE} (1)"]
     assert page.locator(".leaflet-container img[src='x'], .leaflet-container b").count() == 0
     page.wait_for_timeout(200)
     visit.check_clean()
 
 
 @browser_test
-def test_layer_control_hides_a_type(visit):
+def test_legend_switches_types_and_statuses(visit):
     visit.open("place.html", "place-map")
     page = visit.page
-    page.hover(".leaflet-control-layers")
-    box = page.locator(".leaflet-control-layers-overlays label", has_text="Sister city").locator("input")
+    box = page.locator(".atlas-legend-item", has_text="Sister city").locator("input")
     box.uncheck()
-    assert visit.map("place-map", "m.visibleArcs()") == 2
+    page.wait_for_function("window.atlasMaps['place-map'].visibleArcs() === 2")
     box.check()
-    assert visit.map("place-map", "m.visibleArcs()") == 4
+    page.wait_for_function("window.atlasMaps['place-map'].visibleArcs() === 4")
+    # Only the ended link: every other status off.
+    for status in ("Active", "Suspended"):
+        page.locator(".atlas-legend-item", has_text=status).locator("input").uncheck()
+    page.wait_for_function("window.atlasMaps['place-map'].visibleArcs() === 1")
+    assert visit.map("place-map", "m.arcs.filter(a => m.map.hasLayer(a.layer)).map(a => a.layer.feature.properties.status)") == ["ended"]
+    for status in ("Active", "Suspended"):
+        page.locator(".atlas-legend-item", has_text=status).locator("input").check()
+    page.wait_for_function("window.atlasMaps['place-map'].visibleArcs() === 4")
     # Places stay clickable on top of the arcs that came back.
     visit.click_place("place-map", "houston")
     page.locator(".leaflet-popup-content", has_text="Houston").wait_for()
@@ -480,24 +488,29 @@ def test_world_map_clusters_find_year_control_and_fullscreen(visit):
     data = world_data()
     assert visit.map("world-map", "[m.points.getLayers().length, m.arcs.length]") == [62, 120]
     assert page.locator(".marker-cluster").count() > 0
-    # Year control: links signed up to a year, undated on or off.
+    # Year control: links signed up to a year; undated links start off, and are counted.
     years = [f["properties"]["year"] for f in data["features"] if f["geometry"]["type"] != "Point"]
+    dated, undated = sum(1 for y in years if y), sum(1 for y in years if not y)
+    assert page.locator(".atlas-years-count").text_content() == f"{dated} dated links + {undated} undated"
+    page.wait_for_function(f"window.atlasMaps['world-map'].visibleArcs() === {dated}")
     slider = page.locator("#world-map-year")
     assert slider.get_attribute("max") == str(max(y for y in years if y)) == slider.input_value()
     slider.fill("1970")
-    expected = sum(1 for y in years if y is None or y <= 1970)
-    page.wait_for_function(f"window.atlasMaps['world-map'].visibleArcs() === {expected}")
-    assert page.locator(".atlas-years-year").text_content() == "1970"
-    page.locator(".atlas-years-undated input").uncheck()
     expected = sum(1 for y in years if y is not None and y <= 1970)
     page.wait_for_function(f"window.atlasMaps['world-map'].visibleArcs() === {expected}")
-    # Find a place: the names are listed once the reader is in the box; out of its cluster, popup open.
-    assert page.locator("#world-map-places option").count() == 0
-    page.focus("#world-map-search")
-    assert page.locator("#world-map-places option").count() == 62
-    page.fill("#world-map-search", "Houston")
+    assert page.locator(".atlas-years-year").text_content() == "1970"
+    page.locator(".atlas-years-undated input").check()
+    expected = sum(1 for y in years if y is None or y <= 1970)
+    page.wait_for_function(f"window.atlasMaps['world-map'].visibleArcs() === {expected}")
+    # Find a place: by the start of a name, any case; suggestions as one types; a word for a miss.
+    page.fill("#world-map-search", "hous")
+    assert page.locator("#world-map-places button").all_text_contents() == ["Houston (United States)"]
+    page.fill("#world-map-search", "nowhere at all")
+    assert page.locator("#world-map .atlas-search-status").text_content() == "No place found"
+    page.fill("#world-map-search", "HOUSTON")
     page.press("#world-map-search", "Enter")
     page.locator(".leaflet-popup-content", has_text="Houston").wait_for()
+    assert "Sister city 1961: Taipei" in page.locator(".leaflet-popup-content").inner_text()  # its links, with partners
     page.locator(".leaflet-control-zoom-fullscreen").click()
     page.wait_for_function("document.fullscreenElement !== null")
     page.locator(".leaflet-control-zoom-fullscreen").click()

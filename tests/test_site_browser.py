@@ -116,12 +116,12 @@ def test_global_map_layers_and_time_control(visit: Visit, atlas) -> None:
     visit.wait_map("map-global")
     assert visit.map("map-global", "m.points.getLayers().length") == len(atlas.places)
     total = len(atlas.links)
-    assert visit.map("map-global", "m.visibleArcs()") == total
     # The whole width of the page, not the text column.
     width = visit.map("map-global", "m.element.getBoundingClientRect().width")
     assert width > 0.9 * page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    page.locator("#map-global .atlas-years-undated input").uncheck()
+    undated = sum(1 for l in atlas.links if not l.signed)
+    page.wait_for_function(f"window.atlasMaps['map-global'].visibleArcs() === {total - undated}")  # undated start off
     page.locator("#map-global-year").fill("1990")
     before_1990 = sum(1 for l in atlas.links if l.signed and l.signed.year <= 1990)
     page.wait_for_function(f"window.atlasMaps['map-global'].visibleArcs() === {before_1990}")
@@ -130,9 +130,18 @@ def test_global_map_layers_and_time_control(visit: Visit, atlas) -> None:
     page.locator("#map-global-year").fill(page.locator("#map-global-year").get_attribute("max"))
     page.wait_for_function(f"window.atlasMaps['map-global'].visibleArcs() === {total}")
     sister = sum(1 for l in atlas.links if l.rel.type == "sister")
-    page.locator("#map-global .leaflet-control-layers").hover()
-    page.locator("#map-global .leaflet-control-layers-overlays label", has_text="Sister city").locator("input").uncheck()
-    assert visit.map("map-global", "m.visibleArcs()") == total - sister
+    legend = page.locator("#map-global .atlas-legend")
+    if legend.locator(".atlas-legend-title").get_attribute("aria-expanded") == "false":
+        legend.locator(".atlas-legend-title").click()
+    legend.locator(".atlas-legend-item", has_text="Sister city").locator("input").uncheck()
+    page.wait_for_function(f"window.atlasMaps['map-global'].visibleArcs() === {total - sister}")
+    # The status filter leaves exactly the ended links.
+    legend.locator(".atlas-legend-item", has_text="Sister city").locator("input").check()
+    for item in legend.locator(".atlas-legend-set").nth(1).locator(".atlas-legend-item").all():
+        if not item.inner_text().startswith("Ended"):
+            item.locator("input").uncheck()
+    ended = sum(1 for l in atlas.links if l.status == "ended")
+    page.wait_for_function(f"window.atlasMaps['map-global'].visibleArcs() === {ended}")
     # The data is a file of its own (cached, and a download).
     assert any(u.endswith("/map/map.geojson") for u in visit.requests)
 

@@ -12,8 +12,9 @@
 
   var drawn = (window.atlasMaps = {});
   var api = (window.atlasMap = {});
+  var me = document.currentScript; // its data-* name the map files (macros/mapsite.py, loader_tag)
   var basemaps = {};
-  var STATUS = { active: "Active", ended: "Ended", suspended: "Suspended", disputed: "Disputed" };
+  var STATUS = (api.STATUS = { active: "Active", ended: "Ended", suspended: "Suspended", disputed: "Disputed" });
   var POPUP = { maxWidth: 300, autoPanPaddingTopLeft: [50, 110] };
 
   // A new element in parent, with a class and text (as text).
@@ -24,16 +25,20 @@
     return element;
   };
 
-  // Text as HTML that shows it as written (Leaflet's layer control reads names as HTML).
-  function asHtml(text) {
-    var span = document.createElement("span");
-    span.textContent = String(text);
-    return span.innerHTML;
-  }
-
   api.swatch = function (parent, color, text) {
-    api.node(parent, "span", color ? "atlas-swatch" : "atlas-swatch atlas-swatch-dashed").style.backgroundColor = color;
+    api.node(parent, "span", "atlas-swatch").style.backgroundColor = color;
     parent.appendChild(document.createTextNode(text));
+  };
+
+  // A short line as the map draws it: its colour, its dashes (a legend entry's sample).
+  api.line = function (parent, color, dash) {
+    var ns = "http://www.w3.org/2000/svg", svg = parent.appendChild(document.createElementNS(ns, "svg"));
+    var line = svg.appendChild(document.createElementNS(ns, "line"));
+    svg.setAttribute("class", "atlas-line");
+    svg.setAttribute("viewBox", "0 0 28 8");
+    svg.setAttribute("aria-hidden", "true");
+    [["x1", 1], ["y1", 4], ["x2", 27], ["y2", 4], ["stroke", color], ["stroke-width", 3]].forEach(function (a) { line.setAttribute(a[0], a[1]); });
+    if (dash) line.setAttribute("stroke-dasharray", dash);
   };
 
   // A control built by build(entry, box, options) once the map has its data (false: none).
@@ -118,6 +123,20 @@
     if (url) api.node(box, "a", "atlas-popup-link", text).href = url; // checked in Python (render.safe_url)
   }
 
+  var SHOWN = 8; // links listed in a place's popup, the rest counted
+
+  function placeLinks(box, entry, id, mine) { // each with its type, year and partner (a link to its page)
+    var list = mine.length ? api.node(box, "ul", "atlas-popup-links") : null;
+    mine.slice(0, SHOWN).forEach(function (q) {
+      var item = api.node(list, "li"), other = entry.places[q.from === id ? q.to : q.from];
+      var status = q.status === "active" ? "" : " (" + STATUS[q.status].toLowerCase() + ")";
+      api.swatch(item, q.stroke, q.type_label + (q.year ? " " + q.year : "") + status + ": ");
+      if (other && other.properties.url) api.node(item, "a", null, other.properties.name).href = other.properties.url;
+      else if (other) item.appendChild(document.createTextNode(other.properties.name));
+    });
+    if (mine.length > SHOWN) api.node(box, "div", "atlas-popup-more", "and " + (mine.length - SHOWN) + " more links");
+  }
+
   function popup(entry) {
     return function (layer) {
       var f = layer.feature, p = f.properties, box = document.createElement("div");
@@ -132,10 +151,11 @@
         return box;
       }
       api.node(box, "div", "atlas-popup-meta", p.country);
-      entry.arcs.forEach(function (arc) { // on a place page: this partner's links with the place
-        var q = arc.layer.feature.properties;
-        if (entry.focus && !p.focus && (q.from === f.id || q.to === f.id)) linkDetails(api.node(box, "div", "atlas-popup-link-info"), q);
-      });
+      var mine = entry.arcs.map(function (arc) { return arc.layer.feature.properties; })
+        .filter(function (q) { return q.from === f.id || q.to === f.id; });
+      if (entry.focus) { // on a place page: this partner's links with the place
+        if (!p.focus) mine.forEach(function (q) { linkDetails(api.node(box, "div", "atlas-popup-link-info"), q); });
+      } else placeLinks(box, entry, f.id, mine);
       if (!p.focus) pageLink(box, p.url, "Open page");
       return box;
     };
@@ -160,22 +180,17 @@
     });
   }
 
-  // Each link type's layer is named by its label, from the data (Folium knows only the ids).
+  // Each link type's layer; its label comes from the data (Folium knows only the ids).
   function addLinks(entry, layers, features, coords) {
     var byType = {};
     features.forEach(function (f) {
       (byType[f.properties.type] = byType[f.properties.type] || []).push(f);
+      if (entry.statuses.indexOf(f.properties.status) < 0) entry.statuses.push(f.properties.status);
     });
     Object.keys(layers.links).forEach(function (type) {
       var layer = layers.links[type];
-      if (!byType[type]) {
-        layers.control.removeLayer(layer);
-        entry.map.removeLayer(layer);
-        return;
-      }
+      if (!byType[type]) return entry.map.removeLayer(layer);
       entry.labels[type] = byType[type][0].properties.type_label;
-      layers.control.removeLayer(layer);
-      layers.control.addOverlay(layer, asHtml(entry.labels[type]));
       layer.options.coordsToLatLng = coords;
       layer.addData(byType[type]).bindTooltip(tooltip, { sticky: true }).bindPopup(popup(entry), POPUP);
       layer.eachLayer(function (arc) {
@@ -183,8 +198,6 @@
       });
     });
     entry.types = Object.keys(byType);
-    if (entry.types.length < 2) layers.control.remove();
-    entry.map.on("overlayadd", function () { raisePlaces(entry); });
   }
 
   function addPlaces(entry, layers, features, coords) {
@@ -192,6 +205,9 @@
     layers.points.addData(features);
     layers.points.eachLayer(function (layer) { entry.places[layer.feature.id] = layer.feature; });
     if (layers.cluster) layers.cluster.addLayers(layers.points.getLayers());
+    // Places a cluster gives back after a zoom are drawn over the links again, so a click hits them.
+    entry.map.on("zoomend", function () { raisePlaces(entry); });
+    if (layers.cluster) layers.cluster.on("animationend", function () { raisePlaces(entry); });
     // On the layer that is on the map: places in a cluster are its children, not the points layer's.
     (layers.cluster || layers.points).bindTooltip(tooltip, { direction: "top" }).bindPopup(popup(entry), POPUP);
   }
@@ -206,21 +222,31 @@
   }
 
   function entryOf(element, map, layers) {
-    var entry = { id: element.id, element: element, map: map, points: layers.points, arcs: [], places: {}, labels: {}, pending: false };
+    var entry = { id: element.id, element: element, map: map, points: layers.points, arcs: [], places: {}, labels: {},
+                  statuses: [], pending: false, off: {}, wanted: { year: Infinity, undated: true } };
     entry.visibleArcs = function () {
       return entry.arcs.filter(function (arc) { return map.hasLayer(arc.layer); }).length;
     };
-    entry.filter = function (year, undated) { // links signed up to year; undated ones or not
-      entry.wanted = { year: year, undated: undated };
+    function refresh() { // each link shown when its type, its status and its year are all wanted
       if (entry.pending) return;
       entry.pending = window.requestAnimationFrame(function () {
         entry.pending = false;
         entry.arcs.forEach(function (arc) {
-          var show = arc.year === null ? entry.wanted.undated : arc.year <= entry.wanted.year;
+          var p = arc.layer.feature.properties, w = entry.wanted;
+          var show = !entry.off["type:" + p.type] && !entry.off["status:" + p.status] &&
+            (arc.year === null ? w.undated : arc.year <= w.year);
           if (show !== arc.group.hasLayer(arc.layer)) arc.group[show ? "addLayer" : "removeLayer"](arc.layer);
         });
         raisePlaces(entry);
       });
+    }
+    entry.filter = function (year, undated) { // links signed up to year; undated ones or not
+      entry.wanted = { year: year, undated: undated };
+      refresh();
+    };
+    entry.show = function (key, value, on) { // a type or a status, on or off (the legend)
+      entry.off[key + ":" + value] = !on;
+      refresh();
     };
     entry.open = function (layer) { // close enough that the place is out of its cluster
       var zoom = layers.cluster ? layers.cluster.options.disableClusteringAtZoom : 5;
@@ -230,10 +256,19 @@
     return entry;
   }
 
+  function gestures(map) { // wheel zoom, and one-finger dragging on a phone, while the map has the focus
+    map.on("focus", function () { map.scrollWheelZoom.enable(); map.dragging.enable(); });
+    map.on("blur", function () { map.scrollWheelZoom.disable(); if (L.Browser.mobile) map.dragging.disable(); });
+  }
+
   // Folium's AtlasData element: load the page's GeoJSON (and the basemap) into the layers.
   api.load = function (element, map, layers) {
-    var entry = entryOf(element, map, layers);
-    entry.basemap = drawBasemap(element.getAttribute("data-basemap"), layers.basemap);
+    gestures(map);
+    var entry = entryOf(element, map, layers), tiles = null;
+    map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) tiles = layer; });
+    entry.basemap = new Promise(function (resolve) { // the outlines only where tiles do not come (offline)
+      tiles.once("tileerror", function () { resolve(drawBasemap(element.getAttribute("data-basemap"), layers.basemap)); });
+    });
     fetchJson(element.getAttribute("data-src"))
       .then(function (data) {
         if (!document.documentElement.contains(element)) return map.remove(); // the page changed meanwhile
@@ -261,20 +296,50 @@
     console.error("atlas map #" + element.id + ":", error);
   }
 
+  // ---- the map code, loaded only for a page with a map, once -------------------
+
+  // Absolute now: after an instant navigation the page's address is another one.
+  function files(name) {
+    return (me.getAttribute(name) || "").split(" ").filter(Boolean).map(function (u) { return new URL(u, document.baseURI).href; });
+  }
+  var CSS = files("data-css"), JS = files("data-js"), KINDS = files("data-kinds"), loaded = {};
+
+  function fetchFile(url) {
+    if (!loaded[url]) loaded[url] = new Promise(function (resolve, reject) {
+      var css = /\.css$/.test(url), element = document.createElement(css ? "link" : "script");
+      if (css) { element.rel = "stylesheet"; element.href = url; } else { element.src = url; element.async = false; }
+      element.onload = resolve;
+      element.onerror = function () { reject(new Error("could not load " + url)); };
+      document.head.appendChild(element);
+    });
+    return loaded[url];
+  }
+
+  function mapCode(kinds) { // styles at once, scripts in order: Leaflet, its plugins, then each kind
+    var scripts = JS.concat(KINDS.filter(function (url) {
+      return kinds.indexOf(url.replace(/^.*\/|\.js$/g, "")) >= 0;
+    }));
+    return Promise.all(CSS.map(fetchFile).concat(scripts.map(fetchFile)));
+  }
+
   function init() {
     Object.keys(drawn).forEach(function (id) {
       if (document.documentElement.contains(drawn[id].element)) return;
       drawn[id].map.remove(); // instant navigation swapped the page out
       delete drawn[id];
     });
-    document.querySelectorAll(".atlas-map:not([data-atlas-state])").forEach(function (element) {
-      element.setAttribute("data-atlas-state", "loading");
-      try {
-        window.atlasMapKinds[element.getAttribute("data-kind")](element);
-      } catch (error) {
-        fail(element, error);
-      }
-    });
+    var elements = Array.prototype.slice.call(document.querySelectorAll(".atlas-map:not([data-atlas-state])"));
+    if (!elements.length) return;
+    elements.forEach(function (element) { element.setAttribute("data-atlas-state", "loading"); });
+    mapCode(elements.map(function (element) { return element.getAttribute("data-kind"); })).then(function () {
+      elements.forEach(function (element) {
+        try {
+          if (document.documentElement.contains(element)) window.atlasMapKinds[element.getAttribute("data-kind")](element);
+        } catch (error) {
+          fail(element, error);
+        }
+      });
+    }, function (error) { elements.forEach(function (element) { fail(element, error); }); });
   }
 
   // Material's document$ emits now and after each instant-navigation page swap.
