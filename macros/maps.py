@@ -192,7 +192,7 @@ class YearControl(_Control):
     """
 
     def __init__(self):
-        super().__init__("bottomright")
+        super().__init__("bottomleft")  # above the legend: the credits keep the right-hand corner
 
 
 class FindPlace(_Control):

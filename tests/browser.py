@@ -68,10 +68,11 @@ def chromium() -> Iterator[object]:
 class Visit:
     """One browser tab that records what it asks for and what goes wrong."""
 
-    def __init__(self, browser: object, base: str, viewport: tuple[int, int] = (1280, 900)):
+    def __init__(self, browser: object, base: str, viewport: tuple[int, int] = (1280, 900), touch: bool = False):
         self.base = base
         self.requests: list[str] = []
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})  # type: ignore[attr-defined]
+        self.context = browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": viewport[0], "height": viewport[1]}, is_mobile=touch, has_touch=touch)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.foreign: list[str] = []

@@ -187,6 +187,73 @@ def test_links_across_the_pacific_are_whole_and_in_view(browser: object, base: s
     visit.close()
 
 
+def test_the_home_page_loads_no_map_code(visit: Visit) -> None:
+    visit.page.goto(visit.base)
+    visit.page.wait_for_load_state("load")
+    scripts = [u for u in visit.requests if u.endswith(".js")]
+    assert any(u.endswith("/assets/atlas/atlas-maps.js") for u in scripts)
+    assert not [u for u in scripts if "/vendor/" in u or "/maps/" in u], scripts
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("query, first", [("横浜", "Yokohama (Japan)"), ("tokyo", "Tokyo Metropolis (Japan)"),
+                                          ("kaoh", "Kaohsiung (Taiwan)"), ("asuncion", "Asunción (Paraguay)")])
+def test_find_a_place_by_any_name_or_the_start_of_one(browser: object, base: str, width: int, query: str, first: str) -> None:
+    visit = Visit(browser, base, viewport=(width, 844), touch=width < 600)
+    page = visit.page
+    page.goto(base + "map/")
+    visit.wait_map("map-global")
+    page.fill("#map-global-search", query)
+    assert page.locator("#map-global-places button").first.text_content() == first
+    page.locator("#map-global-places button").first.click()
+    page.locator("#map-global .leaflet-popup-content", has_text=first.split(" (")[0]).wait_for()
+    page.fill("#map-global-search", "zzyzx")
+    assert page.locator("#map-global-places button").count() == 0
+    assert page.locator("#map-global .atlas-search-status").text_content() == "No place found"
+    visit.check_clean()
+    visit.close()
+
+
+def test_on_a_phone_the_legend_opens_by_a_tap_and_covers_at_most_a_third(browser: object, base: str) -> None:
+    visit = Visit(browser, base, viewport=(390, 844), touch=True)
+    page = visit.page
+    page.goto(base + "cities/kaohsiung/")
+    visit.wait_map("map-kaohsiung")
+    toggle = page.locator("#map-kaohsiung .atlas-legend-title")
+    toggle.scroll_into_view_if_needed()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    box = toggle.bounding_box()
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).className", list(centre)) == "atlas-legend-title"
+    page.touchscreen.tap(*centre)
+    assert toggle.get_attribute("aria-expanded") == "true"
+    legend = page.locator("#map-kaohsiung .atlas-legend").bounding_box()
+    map_box = page.locator("#map-kaohsiung").bounding_box()
+    assert legend["height"] * legend["width"] <= map_box["height"] * map_box["width"] / 3
+    # One finger scrolls the page: the map drags only once it has been tapped.
+    assert visit.map("map-kaohsiung", "[m.map.dragging.enabled(), m.map.touchZoom.enabled()]") == [False, True]
+    visit.check_clean()
+    visit.close()
+
+
+def test_the_wheel_scrolls_the_page_until_the_map_has_the_focus(visit: Visit) -> None:
+    page = visit.page
+    page.goto(visit.base + "cities/taipei/")
+    visit.wait_map("map-taipei")
+    page.locator("#map-taipei").scroll_into_view_if_needed()
+    zoom, scrolled = visit.map("map-taipei", "m.map.getZoom()"), page.evaluate("window.scrollY")
+    box = page.locator("#map-taipei").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function(f"window.scrollY > {scrolled}")
+    assert visit.map("map-taipei", "m.map.getZoom()") == zoom
+    page.locator("#map-taipei").scroll_into_view_if_needed()
+    box = page.locator("#map-taipei").bounding_box()
+    page.mouse.click(box["x"] + 5, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -300)
+    page.wait_for_function(f"window.atlasMaps['map-taipei'].map.getZoom() !== {zoom}")
+
+
 def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
     page = visit.page
     page.goto(visit.base + "cities/")
