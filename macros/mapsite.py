@@ -39,7 +39,7 @@ def kind_script(kind: str) -> str:
 #: finds the page's maps and only then adds these to <head> (and again after an instant
 #: navigation to the first page with a map). The plugins' files are those Folium's elements ask
 #: for (a test checks it); then ours. A page without a map loads no map code at all.
-MAP_CSS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["css"]] + ["assets/atlas/atlas-map.css"]
+MAP_CSS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["css"]]  # atlas-map.css: every page (mkdocs.yml)
 MAP_JS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["js"]]
 KIND_JS = [kind_script(kind) for kind in KINDS]  # each loaded where a map of its kind is
 ADAPTER_JS = "assets/atlas/atlas-maps.js"

@@ -103,7 +103,14 @@ class Visit:
         self.errors.append(f"{kind}: {message.text} ({source})")  # type: ignore[attr-defined]
 
     def wait_map(self, map_id: str) -> None:
-        self.page.wait_for_function(f"window.atlasMaps && window.atlasMaps[{json.dumps(map_id)}]")
+        """Bring the map into view, as a reader does (maps are drawn when they come near), and wait
+        until the map in the page now (not one an instant navigation swapped out) is drawn."""
+        self.page.wait_for_function("""(id) => {
+            const element = document.getElementById(id);
+            if (!element) return false;
+            element.scrollIntoView({block: "nearest"});
+            return window.atlasMaps && window.atlasMaps[id] && window.atlasMaps[id].element === element;
+        }""", arg=map_id)
 
     def open(self, path: str, map_id: str) -> object:
         """Go to a page of the served folder and wait for one of its maps."""

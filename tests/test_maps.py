@@ -319,7 +319,7 @@ def world_data(n_points: int = 60, n_links: int = 120) -> dict:
 
 
 def page_html(body: str) -> str:
-    head = loader_tag(".")  # as every page of the site has it
+    head = '<link rel="stylesheet" href="assets/atlas/atlas-map.css">' + str(loader_tag("."))  # as every page of the site has them
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Atlas map test</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">{head}'

@@ -322,14 +322,7 @@
     return Promise.all(CSS.map(fetchFile).concat(scripts.map(fetchFile)));
   }
 
-  function init() {
-    Object.keys(drawn).forEach(function (id) {
-      if (document.documentElement.contains(drawn[id].element)) return;
-      drawn[id].map.remove(); // instant navigation swapped the page out
-      delete drawn[id];
-    });
-    var elements = Array.prototype.slice.call(document.querySelectorAll(".atlas-map:not([data-atlas-state])"));
-    if (!elements.length) return;
+  function draw(elements) {
     elements.forEach(function (element) { element.setAttribute("data-atlas-state", "loading"); });
     mapCode(elements.map(function (element) { return element.getAttribute("data-kind"); })).then(function () {
       elements.forEach(function (element) {
@@ -340,6 +333,28 @@
         }
       });
     }, function (error) { elements.forEach(function (element) { fail(element, error); }); });
+  }
+
+  // A map is drawn when the reader comes near it: a map further down never delays the text.
+  var near = window.IntersectionObserver && new IntersectionObserver(function (seen) {
+    seen.forEach(function (s) {
+      if (!s.isIntersecting) return;
+      near.unobserve(s.target);
+      draw([s.target]);
+    });
+  }, { rootMargin: "50% 0px" });
+
+  function init() {
+    Object.keys(drawn).forEach(function (id) {
+      if (document.documentElement.contains(drawn[id].element)) return;
+      drawn[id].map.remove(); // instant navigation swapped the page out
+      delete drawn[id];
+    });
+    document.querySelectorAll(".atlas-map:not([data-atlas-state])").forEach(function (element) {
+      element.setAttribute("data-atlas-state", "waiting");
+      if (near) near.observe(element);
+      else draw([element]);
+    });
   }
 
   // Material's document$ emits now and after each instant-navigation page swap.
