@@ -22,7 +22,7 @@ $(READY): pyproject.toml constraints.txt package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
 
 # site_url set to the local address, so the site is served at / (not under the public path).
@@ -51,6 +51,8 @@ test: setup browser
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hostile.py
+	test -x node_modules/.bin/lighthouse || npm ci --include=dev --no-audit --no-fund --loglevel=error  # lighthouse: bench only
+	$(BIN)/python bench/lighthouse.py
 
 clean:
 	rm -rf site bench/out .pytest_cache
