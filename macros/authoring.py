@@ -147,7 +147,7 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
         pids = sorted({pid for link in links for pid in (link.owner, link.partner)} | {chosen.place} - {None})
         page = here()
         add_map(page, methodcaller("group", page, pids, links, chosen.place))
-        return pages.map_html(pages.View(atlas, page, site), "group", "map-page", label or "Map of the links")
+        return pages.map_html(pages.View(atlas, page, site), "group", "map-page", label or "Map of the links", embed=False)
 
     def compare(first: str, second: str) -> Markup:
         return blocks.compare(atlas, site, here(), first, second)

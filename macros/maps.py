@@ -40,7 +40,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .model import is_id
-from .mapsite import BASEMAP, CLUSTER, FULLSCREEN, KINDS, LEAFLET, kind_script
+from .mapsite import BASEMAP, CLUSTER, FULLSCREEN, KINDS, LEAFLET, SPIDERFIER, kind_script
 
 __all__ = ["kind_scripts", "install_assets", "AssetsMissingError", "place_map", "group_map", "world_map"]
 
@@ -137,7 +137,7 @@ class Legend(_Control):
                 var n = entry.arcs.filter(function (a) { return a.layer.feature.properties[key] === item.id; }).length;
                 var label = atlasMap.node(set, "label", "atlas-legend-item"), check = atlasMap.node(label, "input");
                 check.type = "checkbox";
-                check.checked = true;
+                check.checked = !entry.off[key + ":" + item.id];
                 atlasMap.line(label, item.color, item.dash);
                 label.appendChild(document.createTextNode(item.label + " (" + n + ")"));
                 check.addEventListener("change", function () { entry.show(key, item.id, check.checked); });
@@ -179,9 +179,10 @@ class YearControl(_Control):
         range.id = label.htmlFor = entry.id + "-year";
         range.min = Math.min.apply(null, years);
         range.max = output.textContent;
-        range.value = range.max;  // after max: a value beyond the old max would be cut down
+        var asked = entry.state.year;  // the year the address asks for, if any
+        range.value = asked === null ? range.max : Math.min(Math.max(asked, range.min), range.max);  // after max: a value beyond the old max would be cut down
         undated.type = "checkbox";
-        undated.checked = false;  // "up to 1990" means links known to be signed by then
+        undated.checked = entry.state.undated;  // off unless asked: "up to 1990" means links known to be signed by then
         function update() {
             output.textContent = range.value;
             entry.filter(parseInt(range.value, 10), undated.checked);
@@ -233,7 +234,8 @@ class FindPlace(_Control):
             matches.slice(0, 8).forEach(function (place) {
                 var button = atlasMap.node(atlasMap.node(list, "li"), "button", "atlas-search-choice", place.label);
                 button.type = "button";
-                button.addEventListener("click", function () { open(place); });
+                // Not on to the map: the list is emptied meanwhile, and Leaflet would take it for a click on the map.
+                button.addEventListener("click", function (event) { event.stopPropagation(); open(place); });
             });
             said.textContent = input.value.trim() && !matches.length ? "No place found" : "";
         });
@@ -247,6 +249,23 @@ class FindPlace(_Control):
 
     def __init__(self):
         super().__init__("topright")
+
+
+class Spiderfier(plugins.OverlappingMarkerSpiderfier):
+    """Folium's spiderfier, named, so that the places added at run time join it (atlas-maps.js):
+    a click on places that overlap spreads them out; a click on one of them opens its popup."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = new OverlappingMarkerSpiderfier({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__(keep_spiderfied=True, nearby_distance=16, leg_weight=1.5)
+        _served(self, SPIDERFIER)
 
 
 class AtlasData(MacroElement):
@@ -268,16 +287,17 @@ class AtlasData(MacroElement):
                     {{ type_id|tojson }}: {{ layer.get_name() }},
                 {%- endfor %}
                 },
-                basemap: {{ this.basemap.get_name() }}
+                basemap: {{ this.basemap.get_name() }},
+                spiderfier: {{ this.spiderfier.get_name() }}
             });
         {% endmacro %}
         """
     )
 
-    def __init__(self, points, links, basemap, cluster=None):
+    def __init__(self, points, links, basemap, spiderfier, cluster=None):
         super().__init__()
         self._name = "AtlasData"
-        self.points, self.links, self.basemap = points, links, basemap
+        self.points, self.links, self.basemap, self.spiderfier = points, links, basemap, spiderfier
         self.cluster = cluster
 
 
@@ -313,7 +333,9 @@ def _link_layers(m: folium.Map, types: list[dict], weight: float) -> dict[str, f
 
 def _points(parent, place_style: dict) -> folium.GeoJson:
     style = JsCode(f"function (f) {{ return f.properties.focus ? {json.dumps(FOCUS_STYLE)} : {json.dumps(place_style)}; }}")
-    return folium.GeoJson(EMPTY, control=False, marker=folium.CircleMarker(), style=style).add_to(parent)
+    # A click on a place stays with it (the spiderfier): the map's own click would fold the places again.
+    marker = folium.CircleMarker(bubbling_mouse_events=False)
+    return folium.GeoJson(EMPTY, control=False, marker=marker, style=style).add_to(parent)
 
 
 def _cluster(m: folium.Map) -> plugins.MarkerCluster:
@@ -335,7 +357,7 @@ def _atlas_map(types: list[dict], weight: float, clustered: bool, controls: tupl
     for element in controls:
         element.add_to(m)
     _served(plugins.Fullscreen(title="Full screen", title_cancel="Exit full screen"), FULLSCREEN).add_to(m)
-    AtlasData(points, links, basemap, cluster).add_to(m)
+    AtlasData(points, links, basemap, Spiderfier().add_to(m), cluster).add_to(m)
     return m
 
 
@@ -466,7 +488,7 @@ def install_assets(dest: Path, project_root: Path) -> list[str]:
     """Copy the maps' third-party assets into ``dest/vendor/`` and return what was written.
 
     ``dest`` is the site's ``assets`` folder. Leaflet and Leaflet.markercluster come from
-    the XStatic packages (PyPI), leaflet.fullscreen and the basemap from npm. Raises
+    the XStatic packages (PyPI), leaflet.fullscreen, the spiderfier and the basemap from npm. Raises
     ``AssetsMissingError`` naming what is missing and the fix. Returns the written paths
     relative to ``dest``, sorted; unchanged files are not rewritten.
     """
@@ -479,6 +501,8 @@ def install_assets(dest: Path, project_root: Path) -> list[str]:
                for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")]
     copies += [(_npm_file(project_root, "leaflet.fullscreen", name), f"vendor/leaflet.fullscreen/{name}")
                for name in ("Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg", "LICENSE")]
+    copies += [(_npm_file(project_root, "overlapping-marker-spiderfier-leaflet", name), f"vendor/oms/{target}")
+               for name, target in (("dist/oms.js", "oms.js"), ("README.md", "README.md"))]  # MIT, said in its README
     copies.append((_npm_file(project_root, "world-atlas", "LICENSE"), "vendor/basemap/LICENSE.world-atlas.txt"))
     written: list[Path] = []
     for source, target in copies:

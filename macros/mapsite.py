@@ -28,6 +28,7 @@ FULLSCREEN = {
     "js": [("Control.Fullscreen.js", f"{VENDOR}/leaflet.fullscreen/Control.FullScreen.js")],
     "css": [("Control.FullScreen.css", f"{VENDOR}/leaflet.fullscreen/Control.FullScreen.css")],
 }
+SPIDERFIER = {"js": [("overlappingmarkerjs", f"{VENDOR}/oms/oms.js")], "css": []}
 
 
 def kind_script(kind: str) -> str:
@@ -40,7 +41,7 @@ def kind_script(kind: str) -> str:
 #: navigation to the first page with a map). The plugins' files are those Folium's elements ask
 #: for (a test checks it); then ours. A page without a map loads no map code at all.
 MAP_CSS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["css"]]  # atlas-map.css: every page (mkdocs.yml)
-MAP_JS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["js"]]
+MAP_JS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER, SPIDERFIER) for _, url in assets["js"]]
 KIND_JS = [kind_script(kind) for kind in KINDS]  # each loaded where a map of its kind is
 ADAPTER_JS = "assets/atlas/atlas-maps.js"
 
@@ -79,4 +80,30 @@ def map_block(map_id: str, kind: str, label: str, data_url: str, basemap_url: st
         f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(basemap_url)}"></div>\n'
         f'<span class="atlas-map-end" id="{esc(map_id)}-end" tabindex="-1"></span>\n'
         "</figure>"
+    )
+
+
+EMBED_PAGE = "embed/"  # one map-only page: ?map=<a page's path> picks the map (atlas-maps.js)
+EMBED_HEIGHT = 450
+
+
+def embed_block(basemap_url: str) -> Markup:
+    """The map of the embed page: its kind and data come from the address, read by atlas-maps.js."""
+    esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
+    return Markup(
+        '<div class="atlas-map atlas-map--embed" id="map-embed" role="region" aria-label="Map of city ties" '
+        f'tabindex="0" data-embed data-basemap="{esc(basemap_url)}"></div>\n'
+        '<div class="atlas-embed-bar"><a class="atlas-embed-open" href="../map/" target="_blank" rel="noopener">'
+        'Open in the City Diplomacy Atlas</a></div>\n'
+    )
+
+
+def embed_snippet(embed_url: str, label: str) -> Markup:
+    """What a newsroom or a city's site pastes to show a page's map: an <iframe> of the embed page."""
+    iframe = (f'<iframe src="{html.escape(embed_url, quote=True)}" title="{html.escape(label, quote=True)}" '
+              f'width="100%" height="{EMBED_HEIGHT}" style="border:0" loading="lazy"></iframe>')
+    return Markup(
+        '<details class="atlas-embed-snippet">\n<summary>Embed this map</summary>\n'
+        "<p>Paste this HTML into a web page to show the map there:</p>\n"
+        f"<pre><code>{html.escape(iframe)}</code></pre>\n</details>\n"
     )

@@ -98,6 +98,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 # A generated page's source for the engine: no text (its HTML comes in at on_page_context), no
 # macros, and no entry by the theme's indexer (each has one compact entry instead).
 SKELETON = "---\nrender_macros: false\nsearch:\n  exclude: true\n---\n"
+# The map-only page that other sites embed (overrides/embed.html: no header, no navigation).
+EMBED_FRONT = "---\ntitle: Map\ntemplate: embed.html\nrender_macros: false\nsearch:\n  exclude: true\n---\n"
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -111,6 +113,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     global_map = mapsite.map_block("map-global", "world", "Map of every place and link in the atlas",
                                    mapsite.DATA_FILE, relative("map/", mapsite.BASEMAP))
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
+    embed = mapsite.embed_block(relative(mapsite.EMBED_PAGE, mapsite.BASEMAP))
+    files.append(File.generated(config, "embed.md", content=EMBED_FRONT + embed, inclusion=InclusionLevel.NOT_IN_NAV))
     # The pages, their maps' data, the downloads and the feed are made in a forked process
     # while the engine converts and renders pages; each page arrives before the engine needs it.
     project = Path(config.config_file_path).parent

@@ -254,6 +254,114 @@ def test_the_wheel_scrolls_the_page_until_the_map_has_the_focus(visit: Visit) ->
     page.wait_for_function(f"window.atlasMaps['map-taipei'].map.getZoom() !== {zoom}")
 
 
+def _press(visit: Visit, position: dict, touch: bool) -> None:
+    if touch:
+        visit.page.touchscreen.tap(position["x"], position["y"])
+    else:
+        visit.page.mouse.click(position["x"], position["y"])
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_places_drawn_on_top_of_each_other_spread_out_and_each_can_be_picked(browser: object, base: str, width: int) -> None:
+    touch = width < 600
+    visit = Visit(browser, base, viewport=(width, 844), touch=touch)
+    visit.page.goto(base + "cities/taipei/")
+    visit.wait_map("map-taipei")
+    visit.page.locator("#map-taipei").scroll_into_view_if_needed()
+    houston, san_nicolas = (visit.place_position("map-taipei", pid) for pid in ("houston", "san-nicolas-de-los-garza"))
+    assert abs(houston["x"] - san_nicolas["x"]) + abs(houston["y"] - san_nicolas["y"]) < 16  # one over the other (markers 12 px wide)
+    _press(visit, san_nicolas, touch)
+    visit.page.wait_for_function("window.atlasMaps['map-taipei'].layers['houston']._omsData !== undefined")
+    assert visit.page.locator("#map-taipei .leaflet-popup").count() == 0
+    houston = visit.place_position("map-taipei", "houston")
+    san_nicolas = visit.place_position("map-taipei", "san-nicolas-de-los-garza")
+    assert abs(houston["x"] - san_nicolas["x"]) + abs(houston["y"] - san_nicolas["y"]) >= 20  # apart, each its own target
+    _press(visit, houston, touch)
+    popup = visit.page.locator("#map-taipei .leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator(".atlas-popup-title").inner_text() == "Houston"
+    visit.check_clean()
+    visit.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_shared_address_reopens_the_same_view(browser: object, base: str, width: int) -> None:
+    touch = width < 600
+    visit = Visit(browser, base, viewport=(width, 844), touch=touch)
+    page = visit.page
+    page.goto(base + "map/")
+    visit.wait_map("map-global")
+    legend = page.locator("#map-global .atlas-legend-title")
+    if legend.get_attribute("aria-expanded") == "false":
+        legend.click()
+    page.locator("#map-global .atlas-legend-item", has_text="Sister city").locator("input").uncheck()
+    page.locator("#map-global .atlas-legend-item", has_text="Disputed").locator("input").uncheck()
+    page.locator("#map-global .atlas-years-range").fill("1990")
+    page.locator("#map-global .atlas-years-undated input").check()
+    page.fill("#map-global-search", "yokohama")
+    page.locator("#map-global-places button").first.click()
+    page.wait_for_function("location.search.includes('place=yokohama')")
+    # Once the map has moved the popup into view (zoom 9: 4 decimals), the address holds where it stopped.
+    page.wait_for_function("""(() => { const map = window.atlasMaps['map-global'].map, c = map.getCenter();
+        return !(map._panAnim && map._panAnim._inProgress) && location.search.includes(`view=${map.getZoom()}/${c.lat.toFixed(4)}/`); })()""")
+    shared = page.url
+    before = visit.map("map-global", "[m.map.getZoom(), m.map.getCenter(), m.visibleArcs()]")
+    assert "hide=sister" in shared and "hide-status=disputed" in shared and "year=1990" in shared and "undated=1" in shared
+    visit.check_clean()
+    visit.close()
+
+    other = Visit(browser, base, viewport=(width, 844), touch=touch)  # a reader who was sent the link
+    other.page.goto(shared)
+    other.wait_map("map-global")
+    after = other.map("map-global", "[m.map.getZoom(), m.map.getCenter(), m.visibleArcs()]")
+    assert after[0] == before[0] and after[2] == before[2]
+    assert abs(after[1]["lat"] - before[1]["lat"]) < 0.01 and abs(after[1]["lng"] - before[1]["lng"]) < 0.01
+    items = other.page.locator("#map-global .atlas-legend-item")
+    assert not items.filter(has_text="Sister city").locator("input").is_checked()
+    assert not items.filter(has_text="Disputed").locator("input").is_checked()
+    assert items.filter(has_text="Friendship city").locator("input").is_checked()
+    assert other.page.locator("#map-global .atlas-years-year").text_content() == "1990"
+    assert other.page.locator("#map-global .atlas-years-undated input").is_checked()
+    assert other.page.locator("#map-global .leaflet-popup-content .atlas-popup-title").inner_text() == "Yokohama"
+    assert other.page.url == shared  # opening it changes nothing until the reader moves the map
+    other.check_clean()
+    other.close()
+
+
+def test_a_hostile_address_changes_nothing_but_the_map_it_shows(visit: Visit) -> None:
+    page = visit.page
+    page.goto(visit.base + "map/?view=99/1e9/x&place=__proto__&hide=<img src=x onerror=window.__xss=1>&year=1e400")
+    visit.wait_map("map-global")
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")  # the filters applied
+    assert visit.map("map-global", "[m.visibleArcs() === m.arcs.filter(a => a.year !== null).length, m.map.getZoom() < 8]") == [True, True]
+    page.goto(visit.base + "embed/?map=javascript:window.__xss=2//")
+    visit.wait_map("map-embed")
+    assert page.locator(".atlas-embed-open").get_attribute("href") == "../map/"
+    assert visit.map("map-embed", "m.element.getAttribute('data-src')") == "../map/map.geojson"
+    assert page.evaluate("window.__xss === undefined && !document.querySelector('.atlas-map img[src=x]')")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_place_page_offers_its_map_to_embed_on_another_site(browser: object, base: str, width: int) -> None:
+    visit = Visit(browser, base, viewport=(width, 844), touch=width < 600)
+    page = visit.page
+    page.goto(base + "cities/kaohsiung/")
+    visit.wait_map("map-kaohsiung")
+    links = visit.map("map-kaohsiung", "m.arcs.length")
+    page.locator(".atlas-embed-snippet summary").click()
+    snippet = page.locator(".atlas-embed-snippet code").inner_text()
+    src = re.search(r'<iframe src="([^"]+)"', snippet).group(1)
+    assert src == base + "embed/?map=cities/kaohsiung/" and 'title="Map of the links of Kaohsiung"' in snippet
+    page.set_content(f"<!doctype html><title>A newsroom</title>{snippet}")  # pasted into another site
+    frame = page.frame_locator("iframe")
+    frame.locator(".atlas-map[data-atlas-state=ready]").wait_for()
+    embedded = page.frames[1]
+    assert embedded.evaluate("[atlasMaps['map-embed'].arcs.length, atlasMaps['map-embed'].focus.id]") == [links, "kaohsiung"]
+    assert embedded.locator("header, nav, .md-header").count() == 0
+    assert embedded.locator(".atlas-embed-open").get_attribute("href") == "../cities/kaohsiung/"
+    visit.close()
+
+
 def test_places_index_filters_and_sorts(visit: Visit, atlas) -> None:
     page = visit.page
     page.goto(visit.base + "cities/")
@@ -293,7 +401,7 @@ def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, si
             visit.page.goto(url + path)
             visit.wait_map(map_id)
             # Every popup of the map, as built for a reader: the name as text.
-            texts = visit.map(map_id, "m.points.getLayers().map(l => (m.map.hasLayer(m.points) ? m.points : l.__parent._group).getPopup()._content(l).textContent)")
+            texts = visit.map(map_id, "m.points.getLayers().map(l => m.popup(l).textContent)")
             assert any(evil in text for text in texts)
         visit.page.goto(url + "map/")
         visit.wait_map("map-global")
@@ -308,5 +416,14 @@ def test_untrusted_names_stay_text_on_a_built_page(browser: object, tmp_path, si
         assert visit.page.locator("#map-evil .leaflet-tooltip").inner_text() == evil
         visit.click_place("map-evil", "evil")
         assert evil in visit.page.locator("#map-evil .leaflet-popup-content").inner_text()
+        # The HTML to embed the map holds the name escaped, as an attribute's text; the embed page and a
+        # shared address show it as text too.
+        snippet = visit.page.locator(".atlas-embed-snippet code")
+        assert 'title="Map of the links of &lt;img src=x onerror=window.__xss=1&gt;"' in snippet.text_content()
+        assert visit.page.locator(".atlas-embed-snippet img").count() == 0
+        visit.page.goto(url + "embed/?map=cities/evil/&place=evil")
+        visit.wait_map("map-embed")
+        assert evil in visit.page.locator("#map-embed .leaflet-popup-content").inner_text()
+        assert visit.page.evaluate("window.__xss") is None
         visit.check_clean()
         visit.close()

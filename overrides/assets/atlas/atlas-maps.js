@@ -161,6 +161,63 @@
     };
   }
 
+  // ---- the view in the address, so that a link reopens it --------------------
+  // ?view=zoom/lat/lng&hide=TYPE&hide-status=STATUS&year=YEAR&undated=1&place=ID, of the page's first map.
+
+  function stateOf(element) {
+    var first = document.querySelector(".atlas-map") === element, q = new URLSearchParams(first ? location.search : "");
+    var view = (q.get("view") || "").split("/").map(parseFloat), year = /^-?[0-9]{1,4}$/.test(q.get("year")) ? Number(q.get("year")) : null, off = {};
+    q.getAll("hide").forEach(function (t) { off["type:" + t] = true; });
+    q.getAll("hide-status").forEach(function (s) { off["status:" + s] = true; });
+    return { first: first, off: off, year: year, undated: q.get("undated") === "1", place: q.get("place"),
+             view: view.length === 3 && view.every(isFinite) && Math.abs(view[1]) <= 85 ? view : null };
+  }
+
+  var KEYS = ["view", "hide", "hide-status", "year", "undated", "place"];
+
+  function remember(entry) { // once the reader has used the map; no new history entry
+    if (!entry.state.first || !entry.touched || !entry.ready) return;
+    var map = entry.map, c = map.getCenter(), z = map.getZoom(), digits = z > 8 ? 4 : 2, q = new URLSearchParams();
+    q.set("view", [z, c.lat.toFixed(digits), c.lng.toFixed(digits)].join("/"));
+    Object.keys(entry.off).sort().forEach(function (key) {
+      if (entry.off[key]) q.append(key.indexOf("type:") === 0 ? "hide" : "hide-status", key.replace(/^[a-z]+:/, ""));
+    });
+    if (entry.wanted.set) q.set("year", entry.wanted.year);
+    if (entry.wanted.set && entry.wanted.undated) q.set("undated", "1");
+    if (entry.selected) q.set("place", entry.selected);
+    var page = new URLSearchParams(location.search); // what else the address holds stays (the embed page's map)
+    KEYS.forEach(function (key) { page.delete(key); });
+    var slashed = function (text) { return String(text).replace(/%2F/g, "/"); }; // view=4/25.03/121.56 as it reads
+    history.replaceState(history.state, "", location.pathname + "?" + slashed([page, q].filter(String).join("&")) + location.hash);
+    var open = entry.embedded && document.querySelector(".atlas-embed-open");
+    if (open) open.href = new URL("../" + entry.embedded + "?" + slashed(q), location.href).href;
+  }
+
+  // The embed page (embed/?map=cities/taipei/): the map of the page the address names.
+  function embed(element) {
+    var page = new URLSearchParams(location.search).get("map") || "map/";
+    if (!/^((cities|networks|programs|countries|types)\/[a-z0-9]+(-[a-z0-9]+)*\/|map\/)$/.test(page)) page = "map/";
+    element.setAttribute("data-src", "../" + page + "map.geojson");
+    element.setAttribute("data-kind", page === "map/" ? "world" : /^cities\//.test(page) ? "place" : "group");
+    document.querySelector(".atlas-embed-open").href = "../" + page;
+    return page;
+  }
+
+  function restore(entry) {
+    var state = entry.state, map = entry.map, place = state.place;
+    if (state.view) map.setView([state.view[1], state.view[2]], state.view[0], { animate: false });
+    if (place && Object.prototype.hasOwnProperty.call(entry.layers, place)) {
+      if (state.view) openPopup(entry, entry.layers[place], true);
+      else entry.open(entry.layers[place]);
+    }
+    entry.refresh();
+    var touch = function () { entry.touched = true; };
+    ["pointerdown", "keydown", "wheel"].forEach(function (type) { entry.element.addEventListener(type, touch, { capture: true, passive: true }); });
+    map.on("moveend", function () { remember(entry); });
+    map.on("popupclose", function () { entry.selected = null; remember(entry); });
+    entry.ready = true;
+  }
+
   // ---- the data -------------------------------------------------------------
 
   function drawBasemap(url, layer) {
@@ -203,13 +260,26 @@
   function addPlaces(entry, layers, features, coords) {
     layers.points.options.coordsToLatLng = coords;
     layers.points.addData(features);
-    layers.points.eachLayer(function (layer) { entry.places[layer.feature.id] = layer.feature; });
+    layers.points.eachLayer(function (layer) {
+      entry.places[layer.feature.id] = layer.feature;
+      entry.layers[layer.feature.id] = layer;
+    });
     if (layers.cluster) layers.cluster.addLayers(layers.points.getLayers());
     // Places a cluster gives back after a zoom are drawn over the links again, so a click hits them.
     entry.map.on("zoomend", function () { raisePlaces(entry); });
     if (layers.cluster) layers.cluster.on("animationend", function () { raisePlaces(entry); });
     // On the layer that is on the map: places in a cluster are its children, not the points layer's.
-    (layers.cluster || layers.points).bindTooltip(tooltip, { direction: "top" }).bindPopup(popup(entry), POPUP);
+    (layers.cluster || layers.points).bindTooltip(tooltip, { direction: "top" });
+    // A click on places that overlap spreads them out; a click on one place opens its popup.
+    layers.points.eachLayer(function (layer) { layers.spiderfier.addMarker(layer); });
+    layers.spiderfier.addListener("click", function (layer) { openPopup(entry, layer); });
+    layers.spiderfier.addListener("spiderfy", function () { entry.map.closePopup(); });
+  }
+
+  function openPopup(entry, layer, still) { // still: the view stays as it is (a shared address)
+    L.popup(still ? L.extend({ autoPan: false }, POPUP) : POPUP).setLatLng(layer.getLatLng()).setContent(popup(entry)(layer)).openOn(entry.map);
+    entry.selected = layer.feature.id;
+    remember(entry);
   }
 
   function fit(entry) { // without animation: a page change may take the map away meanwhile
@@ -222,8 +292,10 @@
   }
 
   function entryOf(element, map, layers) {
-    var entry = { id: element.id, element: element, map: map, points: layers.points, arcs: [], places: {}, labels: {},
-                  statuses: [], pending: false, off: {}, wanted: { year: Infinity, undated: true } };
+    var state = stateOf(element);
+    var entry = { id: element.id, element: element, map: map, points: layers.points, arcs: [], places: {}, layers: {},
+                  labels: {}, statuses: [], pending: false, off: state.off, wanted: { year: Infinity, undated: true },
+                  state: state };
     entry.visibleArcs = function () {
       return entry.arcs.filter(function (arc) { return map.hasLayer(arc.layer); }).length;
     };
@@ -238,10 +310,13 @@
           if (show !== arc.group.hasLayer(arc.layer)) arc.group[show ? "addLayer" : "removeLayer"](arc.layer);
         });
         raisePlaces(entry);
+        remember(entry);
       });
     }
-    entry.filter = function (year, undated) { // links signed up to year; undated ones or not
-      entry.wanted = { year: year, undated: undated };
+    entry.refresh = refresh;
+    entry.popup = function (layer) { return popup(entry)(layer); }; // a place's or a link's popup, as it opens
+    entry.filter = function (year, undated) { // links signed up to year; undated ones or not (the year control)
+      entry.wanted = { year: year, undated: undated, set: true };
       refresh();
     };
     entry.show = function (key, value, on) { // a type or a status, on or off (the legend)
@@ -251,7 +326,7 @@
     entry.open = function (layer) { // close enough that the place is out of its cluster
       var zoom = layers.cluster ? layers.cluster.options.disableClusteringAtZoom : 5;
       map.setView(layer.getLatLng(), Math.max(map.getZoom(), zoom), { animate: false });
-      L.popup(POPUP).setLatLng(layer.getLatLng()).setContent(popup(entry)(layer)).openOn(map);
+      openPopup(entry, layer);
     };
     return entry;
   }
@@ -263,8 +338,11 @@
 
   // Folium's AtlasData element: load the page's GeoJSON (and the basemap) into the layers.
   api.load = function (element, map, layers) {
+    // The spiderfier raises the Leaflet markers it moves; a circle marker is brought to the front.
+    if (!L.CircleMarker.prototype.setZIndexOffset) L.CircleMarker.include({ setZIndexOffset: function () { return this.bringToFront(); } });
     gestures(map);
     var entry = entryOf(element, map, layers), tiles = null;
+    entry.embedded = element.getAttribute("data-embed");
     map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) tiles = layer; });
     entry.basemap = new Promise(function (resolve) { // the outlines only where tiles do not come (offline)
       tiles.once("tileerror", function () { resolve(drawBasemap(element.getAttribute("data-basemap"), layers.basemap)); });
@@ -282,8 +360,9 @@
         addPlaces(entry, layers, points, coords);
         fit(entry);
         drawn[element.id] = entry;
+        map.fire("atlas:ready", { entry: entry }); // the controls, set as the address says
+        restore(entry);
         element.setAttribute("data-atlas-state", "ready");
-        map.fire("atlas:ready", { entry: entry });
       })
       .catch(function (error) { fail(element, error); });
   };
@@ -351,6 +430,7 @@
       delete drawn[id];
     });
     document.querySelectorAll(".atlas-map:not([data-atlas-state])").forEach(function (element) {
+      if (element.hasAttribute("data-embed")) element.setAttribute("data-embed", embed(element));
       element.setAttribute("data-atlas-state", "waiting");
       if (near) near.observe(element);
       else draw([element]);
