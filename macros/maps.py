@@ -134,7 +134,7 @@ class Legend(_Control):
             var set = atlasMap.node(panel, "fieldset", "atlas-legend-set");
             atlasMap.node(set, "legend", "atlas-visually-hidden", title);
             items.forEach(function (item) {
-                var n = entry.arcs.filter(function (a) { return a.layer.feature.properties[key] === item.id; }).length;
+                var n = entry.arcs.filter(function (a) { return a.feature.properties[key] === item.id; }).length;
                 var label = atlasMap.node(set, "label", "atlas-legend-item"), check = atlasMap.node(label, "input");
                 check.type = "checkbox";
                 check.checked = !entry.off[key + ":" + item.id];

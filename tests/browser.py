@@ -144,7 +144,7 @@ class Visit:
     def arc_point(self, map_id: str, j: int, at: float = 0.5) -> dict:
         """A point of the j-th arc of the map, in CSS pixels."""
         return self.map(map_id, f"""(() => {{
-            const points = m.arcs[{j}].layer.getLatLngs().flat();
+            const points = m.arcs[{j}].latLngs();
             const p = m.map.latLngToContainerPoint(points[Math.floor((points.length - 1) * {at})]);
             const box = m.element.getBoundingClientRect();
             return {{x: box.left + p.x, y: box.top + p.y}}; }})()""")

@@ -384,7 +384,7 @@ def test_place_map_draws_places_arcs_and_basemap(visit):
     assert visit.map("place-map", "m.types") == ["sister", "friendship", "cooperation"]
     assert visit.map("place-map", "m.basemap") == 177
     # Taipei -> Houston crosses the Pacific: drawn on Taipei's side, continuous past 180.
-    lons = visit.map("place-map", "m.arcs[0].layer.getLatLngs().flat().map(p => p.lng)")
+    lons = visit.map("place-map", "m.arcs[0].latLngs().map(p => p.lng)")
     assert lons[0] == pytest.approx(121.53) and lons[-1] == pytest.approx(264.64)
     assert all(120 <= lon <= 265 for lon in lons) and all(abs(b - a) < 10 for a, b in zip(lons, lons[1:]))
     # Houston itself is drawn on that side too, where its arc ends.
@@ -448,7 +448,7 @@ def test_legend_switches_types_and_statuses(visit):
     for status in ("Active", "Suspended"):
         page.locator(".atlas-legend-item", has_text=status).locator("input").uncheck()
     page.wait_for_function("window.atlasMaps['place-map'].visibleArcs() === 1")
-    assert visit.map("place-map", "m.arcs.filter(a => m.map.hasLayer(a.layer)).map(a => a.layer.feature.properties.status)") == ["ended"]
+    assert visit.map("place-map", "m.arcs.filter(a => a.on).map(a => a.feature.properties.status)") == ["ended"]
     for status in ("Active", "Suspended"):
         page.locator(".atlas-legend-item", has_text=status).locator("input").check()
     page.wait_for_function("window.atlasMaps['place-map'].visibleArcs() === 4")
@@ -462,7 +462,7 @@ def test_legend_switches_types_and_statuses(visit):
 def test_arc_tooltip_and_popup(visit):
     visit.open("place.html", "place-map")
     page = visit.page
-    position = visit.arc_point("place-map", 0, at=0.3)
+    position = visit.arc_point("place-map", visit.map("place-map", "m.arcs.findIndex(a => a.feature.properties.to === 'houston')"), at=0.3)
     visit.hover(position)
     page.locator(".leaflet-tooltip", has_text="Taipei – Houston").wait_for()
     page.mouse.click(position["x"], position["y"])
@@ -471,10 +471,16 @@ def test_arc_tooltip_and_popup(visit):
     assert "Taipei – Houston" in popup.inner_text() and "Sister city" in popup.inner_text()
     assert popup.locator("a").all_text_contents() == ["Open Houston"]  # the partner's page, not Taipei's own
     assert popup.locator("a").get_attribute("href") == "houston.html"
+    # Links of one type and status are drawn as one line: the one under the pointer is the one named.
+    seoul = visit.map("place-map", "m.arcs.findIndex(a => a.feature.properties.to === 'seoul')")
+    page.locator(".leaflet-popup-close-button").click()
+    visit.hover(visit.arc_point("place-map", seoul, at=0.7))
+    page.locator(".leaflet-tooltip", has_text="Taipei – Seoul").wait_for()
     # The arc labelled with markup shows it as text (a fresh page: the popup may still pan).
     visit.open("place.html", "place-map")
     page.mouse.move(10, 10)
-    visit.hover(visit.arc_point("place-map", 3, at=0.3))
+    evil = visit.map("place-map", "m.arcs.findIndex(a => a.feature.properties.label.includes('onerror'))")
+    visit.hover(visit.arc_point("place-map", evil, at=0.3))
     tooltip = page.locator(".leaflet-tooltip", has_text="onerror")
     tooltip.wait_for()
     assert tooltip.text_content() == EVIL

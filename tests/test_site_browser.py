@@ -79,7 +79,7 @@ def test_taipei_map_after_instant_navigation_and_back(visit: Visit, atlas) -> No
     assert visit.map("map-taipei", "m.points.getLayers().length") == 1 + len(partners)
     assert visit.map("map-taipei", "m.arcs.length") == len(links)
     # Taipei - Houston crosses the Pacific, on Taipei's side of the antimeridian.
-    houston = visit.map("map-taipei", "m.arcs.find(a => a.layer.feature.properties.to === 'houston').layer.getLatLngs().flat().map(p => p.lng)")
+    houston = visit.map("map-taipei", "m.arcs.find(a => a.feature.properties.to === 'houston').latLngs().map(p => p.lng)")
     assert houston[0] == pytest.approx(121.53) and houston[-1] == pytest.approx(264.64)
     assert all(abs(b - a) < 10 for a, b in zip(houston, houston[1:]))
     page.go_back()
@@ -175,8 +175,8 @@ def test_links_across_the_pacific_are_whole_and_in_view(browser: object, base: s
     visit.page.goto(base + path)
     visit.wait_map(map_id)
     found = visit.map(map_id, """(() => {
-        const arc = m.arcs.map(a => a.layer).find(l => l.feature.properties.from === 'taipei' && l.feature.properties.to === 'houston');
-        const points = arc.getLatLngs(), view = m.map.getBounds();
+        const arc = m.arcs.find(a => a.feature.properties.from === 'taipei' && a.feature.properties.to === 'houston');
+        const points = arc.latLngs(), view = m.map.getBounds();
         const steps = points.slice(1).map((p, i) => Math.abs(p.lng - points[i].lng));
         return {flat: points.every(p => p instanceof L.LatLng), step: Math.max(...steps),
                 ends: [view.contains(points[0]), view.contains(points[points.length - 1])],

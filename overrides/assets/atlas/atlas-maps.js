@@ -84,13 +84,14 @@
   }
 
   // The meridian that the fewest links cross (every 5 degrees, west first): the map's edge.
-  function seam(lines) {
-    var best = -180, fewest = Infinity;
-    for (var s = -180; s < 180; s += 5) {
-      var n = lines.filter(function (l) { return s + 360 * Math.ceil((l[0] - s) / 360) < l[1]; }).length;
-      if (n < fewest) { best = s; fewest = n; }
-    }
-    return best;
+  function seam(spans) {
+    var crossed = [], best = 0, i;
+    for (i = 0; i < 72; i++) crossed.push(0);
+    spans.forEach(function (s) { // the meridians from its west end up to (not at) its east end
+      for (var m = Math.ceil((s[0] + 180) / 5); m * 5 - 180 < s[1]; m++) crossed[((m % 72) + 72) % 72]++;
+    });
+    for (i = 1; i < 72; i++) if (crossed[i] < crossed[best]) best = i;
+    return best * 5 - 180;
   }
 
   // A map without a focus place: each line and place moved whole to the east of the seam, so
@@ -151,7 +152,7 @@
         return box;
       }
       api.node(box, "div", "atlas-popup-meta", p.country);
-      var mine = entry.arcs.map(function (arc) { return arc.layer.feature.properties; })
+      var mine = entry.arcs.map(function (arc) { return arc.feature.properties; })
         .filter(function (q) { return q.from === f.id || q.to === f.id; });
       if (entry.focus) { // on a place page: this partner's links with the place
         if (!p.focus) mine.forEach(function (q) { linkDetails(api.node(box, "div", "atlas-popup-link-info"), q); });
@@ -237,24 +238,60 @@
     });
   }
 
-  // Each link type's layer; its label comes from the data (Folium knows only the ids).
+  // Each link type's layer (Folium's; its label comes from the data) draws its shown links as one
+  // line per status (drawLinks): a few lines to draw, not thousands. The link under the pointer is
+  // the nearest one of the line Leaflet finds there (pick); its tooltip and popup are that link's.
   function addLinks(entry, layers, features, coords) {
-    var byType = {};
     features.forEach(function (f) {
-      (byType[f.properties.type] = byType[f.properties.type] || []).push(f);
-      if (entry.statuses.indexOf(f.properties.status) < 0) entry.statuses.push(f.properties.status);
+      var p = f.properties, arc = { feature: f, year: p.year, on: true, z: null, px: null };
+      if (!layers.links[p.type]) return;
+      arc.latLngs = function () { return f.geometry.coordinates.map(coords); };
+      entry.arcs.push(arc);
+      entry.labels[p.type] = p.type_label;
+      if (entry.statuses.indexOf(p.status) < 0) entry.statuses.push(p.status);
     });
+    entry.types = Object.keys(entry.labels);
     Object.keys(layers.links).forEach(function (type) {
       var layer = layers.links[type];
-      if (!byType[type]) return entry.map.removeLayer(layer);
-      entry.labels[type] = byType[type][0].properties.type_label;
+      if (!entry.labels[type]) return entry.map.removeLayer(layer);
       layer.options.coordsToLatLng = coords;
-      layer.addData(byType[type]).bindTooltip(tooltip, { sticky: true }).bindPopup(popup(entry), POPUP);
-      layer.eachLayer(function (arc) {
-        entry.arcs.push({ layer: arc, group: layer, year: arc.feature.properties.year });
-      });
+      layer.on("mouseover mousemove click", function (event) { pick(entry, event); });
+      layer.bindTooltip(function () { return tooltip(entry.picked); }, { sticky: true });
+      layer.bindPopup(function () { return popup(entry)(entry.picked); }, POPUP);
     });
-    entry.types = Object.keys(byType);
+    entry.linkLayers = layers.links;
+    drawLinks(entry);
+  }
+
+  function drawLinks(entry) { // each link shown when its type, its status and its year are all wanted
+    var lines = {}, w = entry.wanted;
+    entry.arcs.forEach(function (arc) {
+      var p = arc.feature.properties, key = p.type + " " + p.status;
+      arc.on = !entry.off["type:" + p.type] && !entry.off["status:" + p.status] && (arc.year === null ? w.undated : arc.year <= w.year);
+      if (arc.on) (lines[key] = lines[key] || []).push(arc);
+    });
+    Object.keys(entry.linkLayers).forEach(function (type) { entry.linkLayers[type].clearLayers(); });
+    Object.keys(lines).sort().forEach(function (key) {
+      var arcs = lines[key], p = arcs[0].feature.properties;
+      var line = { type: "Feature", arcs: arcs, properties: { type: p.type, status: p.status, stroke: p.stroke },
+                   geometry: { type: "MultiLineString", coordinates: arcs.map(function (arc) { return arc.feature.geometry.coordinates; }) } };
+      entry.linkLayers[p.type].addData(line);
+    });
+  }
+
+  function pick(entry, event) { // the shown link nearest to the pointer, on the line under it
+    var map = entry.map, z = map.getZoom(), at = map.project(event.latlng, z), best = null, least = Infinity;
+    event.layer.feature.arcs.forEach(function (arc) {
+      if (arc.z !== z) arc.px = arc.latLngs().map(function (ll) { return map.project(ll, z); });
+      arc.z = z;
+      for (var i = 1; i < arc.px.length; i++) {
+        var d = L.LineUtil.pointToSegmentDistance(at, arc.px[i - 1], arc.px[i]);
+        if (d < least) { least = d; best = arc; }
+      }
+    });
+    if (best === entry.picked) return;
+    entry.picked = best;
+    if (event.type === "mousemove") event.target.setTooltipContent(function () { return tooltip(best); });
   }
 
   function addPlaces(entry, layers, features, coords) {
@@ -282,12 +319,15 @@
     remember(entry);
   }
 
-  function fit(entry) { // without animation: a page change may take the map away meanwhile
-    var bounds = L.latLngBounds([]), map = entry.map;
-    entry.points.eachLayer(function (layer) { bounds.extend(layer.getLatLng()); });
-    entry.arcs.forEach(function (arc) { bounds.extend(arc.layer.getBounds()); });
+  // The view of the data, set before anything is drawn (so drawn once), without animation (a page
+  // change may take the map away meanwhile).
+  function fit(map, features, coords) {
+    var bounds = L.latLngBounds([]);
+    features.forEach(function (f) {
+      (f.geometry.type === "Point" ? [f.geometry.coordinates] : f.geometry.coordinates).forEach(function (c) { bounds.extend(coords(c)); });
+    });
     if (!bounds.isValid()) map.setView([20, 0], 1, { animate: false });
-    else if (!entry.arcs.length && entry.points.getLayers().length === 1) map.setView(bounds.getCenter(), 5, { animate: false });
+    else if (features.length === 1) map.setView(bounds.getCenter(), 5, { animate: false }); // one place, no link
     else map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7, animate: false });
   }
 
@@ -297,18 +337,13 @@
                   labels: {}, statuses: [], pending: false, off: state.off, wanted: { year: Infinity, undated: true },
                   state: state };
     entry.visibleArcs = function () {
-      return entry.arcs.filter(function (arc) { return map.hasLayer(arc.layer); }).length;
+      return entry.arcs.filter(function (arc) { return arc.on; }).length;
     };
-    function refresh() { // each link shown when its type, its status and its year are all wanted
+    function refresh() { // the links again, once a frame at most, as the filters now say
       if (entry.pending) return;
       entry.pending = window.requestAnimationFrame(function () {
         entry.pending = false;
-        entry.arcs.forEach(function (arc) {
-          var p = arc.layer.feature.properties, w = entry.wanted;
-          var show = !entry.off["type:" + p.type] && !entry.off["status:" + p.status] &&
-            (arc.year === null ? w.undated : arc.year <= w.year);
-          if (show !== arc.group.hasLayer(arc.layer)) arc.group[show ? "addLayer" : "removeLayer"](arc.layer);
-        });
+        drawLinks(entry);
         raisePlaces(entry);
         remember(entry);
       });
@@ -356,9 +391,9 @@
         if (entry.focus) links.forEach(function (f) { f.geometry = { type: "LineString", coordinates: joined(f.geometry) }; });
         else unwrap(points, links);
         var coords = entry.focus ? toLatLng(entry.focus.geometry.coordinates[0]) : toLatLng(null, 0);
+        fit(map, points.concat(links), coords);
         addLinks(entry, layers, links, coords);
         addPlaces(entry, layers, points, coords);
-        fit(entry);
         drawn[element.id] = entry;
         map.fire("atlas:ready", { entry: entry }); // the controls, set as the address says
         restore(entry);
