@@ -87,7 +87,7 @@ class AtlasMap(folium.Map):
         renderer = JsCode("L.canvas({tolerance: 4})")
         # The page scrolls past a map: the wheel zooms it, and one finger drags it on a phone, only
         # once the map has the focus (a click or tap); two fingers always zoom (atlas-maps.js).
-        super().__init__(tiles=None, location=[20, 0], zoom_start=2, min_zoom=1, renderer=renderer,
+        super().__init__(tiles=None, location=[20, 0], zoom_start=2, zoom_snap=0.25, renderer=renderer,
                          scroll_wheel_zoom=False, dragging=JsCode("!L.Browser.mobile"), **kwargs)
         _served(self, LEAFLET)
         tiles = xyzservices.providers.OpenStreetMap.Mapnik  # a provider object: no name lookup

@@ -329,6 +329,12 @@
     if (!bounds.isValid()) map.setView([20, 0], 1, { animate: false });
     else if (features.length === 1) map.setView(bounds.getCenter(), 5, { animate: false }); // one place, no link
     else map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7, animate: false });
+    if (map.getZoom() >= 0.75) return;
+    // The world is wider than the map (a phone): zoom 0.75, about the places' mean longitude (for
+    // the atlas, East Asia and the Americas' west), rather than a world too small to read.
+    var places = features.filter(function (f) { return f.geometry.type === "Point"; });
+    var lng = places.reduce(function (sum, f) { return sum + coords(f.geometry.coordinates).lng; }, 0) / places.length;
+    map.setView([bounds.getCenter().lat, lng], 0.75, { animate: false });
   }
 
   function entryOf(element, map, layers) {
