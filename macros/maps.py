@@ -118,6 +118,54 @@ class _Control(MacroElement):
         self.position, self.options = position, options
 
 
+class SharedView(_Control):
+    """The view in the address, so that a link reopens it: ``?view=ZOOM/LAT/LNG&hide=TYPE&hide-status=STATUS
+    &year=YEAR&undated=1&place=ID`` (the page's first map). Read before the other controls are built,
+    so they start as it says; written (history.replaceState) once the reader uses the map. No control."""
+
+    script = """
+        var map = entry.map, element = entry.element, touched = false, selected = null;
+        if (document.querySelector(".atlas-map") !== element) return false;
+        var KEYS = ["view", "hide", "hide-status", "year", "undated", "place"], q = new URLSearchParams(location.search);
+        q.getAll("hide").forEach(function (t) { entry.off["type:" + t] = true; });
+        q.getAll("hide-status").forEach(function (s) { entry.off["status:" + s] = true; });
+        if (/^-?[0-9]{1,4}$/.test(q.get("year"))) entry.asked.year = Number(q.get("year"));
+        entry.asked.undated = q.get("undated") === "1";
+        var view = (q.get("view") || "").split("/").map(parseFloat), place = q.get("place");
+        var viewed = view.length === 3 && view.every(isFinite) && Math.abs(view[1]) <= 85;
+        function remember() {
+            if (!touched) return;  // the address changes only once the reader has used the map
+            var c = map.getCenter(), z = map.getZoom(), digits = z > 8 ? 4 : 2, state = new URLSearchParams();
+            state.set("view", [z, c.lat.toFixed(digits), c.lng.toFixed(digits)].join("/"));
+            Object.keys(entry.off).sort().forEach(function (key) {
+                if (entry.off[key]) state.append(key.indexOf("type:") === 0 ? "hide" : "hide-status", key.replace(/^[a-z]+:/, ""));
+            });
+            if (entry.wanted.set) state.set("year", entry.wanted.year);
+            if (entry.wanted.set && entry.wanted.undated) state.set("undated", "1");
+            if (selected) state.set("place", selected);
+            var rest = new URLSearchParams(location.search);  // what else the address holds stays (the embed page's map)
+            KEYS.forEach(function (key) { rest.delete(key); });
+            var slashed = function (text) { return String(text).replace(/%2F/g, "/"); };  // view=4/25.03/121.56 as it reads
+            history.replaceState(history.state, "", location.pathname + "?" + slashed([rest, state].filter(String).join("&")) + location.hash);
+            if (element.hasAttribute("data-embed"))
+                document.querySelector(".atlas-embed-open").href = new URL("../" + element.getAttribute("data-embed") + "?" + slashed(state), location.href).href;
+        }
+        map.on("popupopen", function (e) { selected = e.popup.options.place || null; remember(); });
+        map.on("popupclose", function (e) { if (e.popup.options.place === selected) selected = null; remember(); });
+        if (viewed) map.setView([view[1], view[2]], view[0], {animate: false});
+        if (place && Object.prototype.hasOwnProperty.call(entry.layers, place)) entry.open(entry.layers[place], viewed);
+        entry.refresh();
+        ["pointerdown", "keydown", "wheel"].forEach(function (type) {
+            element.addEventListener(type, function () { touched = true; }, {capture: true, passive: true});
+        });
+        map.on("moveend atlas:shown", remember);
+        return false;
+    """
+
+    def __init__(self):
+        super().__init__("topleft")
+
+
 class Legend(_Control):
     """The one control for what the map shows: each link type with its colour and count, and each
     status with its line, each switching its links on or off. Folds away (small maps start folded)."""
@@ -179,10 +227,10 @@ class YearControl(_Control):
         range.id = label.htmlFor = entry.id + "-year";
         range.min = Math.min.apply(null, years);
         range.max = output.textContent;
-        var asked = entry.state.year;  // the year the address asks for, if any
+        var asked = entry.asked.year;  // the year the address asks for, if any (SharedView)
         range.value = asked === null ? range.max : Math.min(Math.max(asked, range.min), range.max);  // after max: a value beyond the old max would be cut down
         undated.type = "checkbox";
-        undated.checked = entry.state.undated;  // off unless asked: "up to 1990" means links known to be signed by then
+        undated.checked = entry.asked.undated;  // off unless asked: "up to 1990" means links known to be signed by then
         function update() {
             output.textContent = range.value;
             entry.filter(parseInt(range.value, 10), undated.checked);
@@ -353,6 +401,7 @@ def _atlas_map(types: list[dict], weight: float, clustered: bool, controls: tupl
     links = _link_layers(m, types, weight)
     cluster = _cluster(m) if clustered else None
     points = _points(cluster or m, MEMBER_STYLE if clustered else PLACE_STYLE)
+    SharedView().add_to(m)  # first: the controls after it start as the address says
     Legend(types).add_to(m)
     for element in controls:
         element.add_to(m)

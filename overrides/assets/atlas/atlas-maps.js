@@ -162,37 +162,7 @@
     };
   }
 
-  // ---- the view in the address, so that a link reopens it --------------------
-  // ?view=zoom/lat/lng&hide=TYPE&hide-status=STATUS&year=YEAR&undated=1&place=ID, of the page's first map.
-
-  function stateOf(element) {
-    var first = document.querySelector(".atlas-map") === element, q = new URLSearchParams(first ? location.search : "");
-    var view = (q.get("view") || "").split("/").map(parseFloat), year = /^-?[0-9]{1,4}$/.test(q.get("year")) ? Number(q.get("year")) : null, off = {};
-    q.getAll("hide").forEach(function (t) { off["type:" + t] = true; });
-    q.getAll("hide-status").forEach(function (s) { off["status:" + s] = true; });
-    return { first: first, off: off, year: year, undated: q.get("undated") === "1", place: q.get("place"),
-             view: view.length === 3 && view.every(isFinite) && Math.abs(view[1]) <= 85 ? view : null };
-  }
-
-  var KEYS = ["view", "hide", "hide-status", "year", "undated", "place"];
-
-  function remember(entry) { // once the reader has used the map; no new history entry
-    if (!entry.state.first || !entry.touched || !entry.ready) return;
-    var map = entry.map, c = map.getCenter(), z = map.getZoom(), digits = z > 8 ? 4 : 2, q = new URLSearchParams();
-    q.set("view", [z, c.lat.toFixed(digits), c.lng.toFixed(digits)].join("/"));
-    Object.keys(entry.off).sort().forEach(function (key) {
-      if (entry.off[key]) q.append(key.indexOf("type:") === 0 ? "hide" : "hide-status", key.replace(/^[a-z]+:/, ""));
-    });
-    if (entry.wanted.set) q.set("year", entry.wanted.year);
-    if (entry.wanted.set && entry.wanted.undated) q.set("undated", "1");
-    if (entry.selected) q.set("place", entry.selected);
-    var page = new URLSearchParams(location.search); // what else the address holds stays (the embed page's map)
-    KEYS.forEach(function (key) { page.delete(key); });
-    var slashed = function (text) { return String(text).replace(/%2F/g, "/"); }; // view=4/25.03/121.56 as it reads
-    history.replaceState(history.state, "", location.pathname + "?" + slashed([page, q].filter(String).join("&")) + location.hash);
-    var open = entry.embedded && document.querySelector(".atlas-embed-open");
-    if (open) open.href = new URL("../" + entry.embedded + "?" + slashed(q), location.href).href;
-  }
+  // ---- the embed page ---------------------------------------------------------
 
   // The embed page (embed/?map=cities/taipei/): the map of the page the address names.
   function embed(element) {
@@ -202,21 +172,6 @@
     element.setAttribute("data-kind", page === "map/" ? "world" : /^cities\//.test(page) ? "place" : "group");
     document.querySelector(".atlas-embed-open").href = "../" + page;
     return page;
-  }
-
-  function restore(entry) {
-    var state = entry.state, map = entry.map, place = state.place;
-    if (state.view) map.setView([state.view[1], state.view[2]], state.view[0], { animate: false });
-    if (place && Object.prototype.hasOwnProperty.call(entry.layers, place)) {
-      if (state.view) openPopup(entry, entry.layers[place], true);
-      else entry.open(entry.layers[place]);
-    }
-    entry.refresh();
-    var touch = function () { entry.touched = true; };
-    ["pointerdown", "keydown", "wheel"].forEach(function (type) { entry.element.addEventListener(type, touch, { capture: true, passive: true }); });
-    map.on("moveend", function () { remember(entry); });
-    map.on("popupclose", function () { entry.selected = null; remember(entry); });
-    entry.ready = true;
   }
 
   // ---- the data -------------------------------------------------------------
@@ -314,9 +269,8 @@
   }
 
   function openPopup(entry, layer, still) { // still: the view stays as it is (a shared address)
-    L.popup(still ? L.extend({ autoPan: false }, POPUP) : POPUP).setLatLng(layer.getLatLng()).setContent(popup(entry)(layer)).openOn(entry.map);
-    entry.selected = layer.feature.id;
-    remember(entry);
+    var options = L.extend({ place: layer.feature.id }, POPUP, still ? { autoPan: false } : {});
+    L.popup(options).setLatLng(layer.getLatLng()).setContent(popup(entry)(layer)).openOn(entry.map);
   }
 
   // The view of the data, set before anything is drawn (so drawn once), without animation (a page
@@ -338,10 +292,9 @@
   }
 
   function entryOf(element, map, layers) {
-    var state = stateOf(element);
     var entry = { id: element.id, element: element, map: map, points: layers.points, arcs: [], places: {}, layers: {},
-                  labels: {}, statuses: [], pending: false, off: state.off, wanted: { year: Infinity, undated: true },
-                  state: state };
+                  labels: {}, statuses: [], pending: false, off: {}, wanted: { year: Infinity, undated: true },
+                  asked: { year: null, undated: false } }; // asked: what the address asks the controls for (SharedView)
     entry.visibleArcs = function () {
       return entry.arcs.filter(function (arc) { return arc.on; }).length;
     };
@@ -351,7 +304,7 @@
         entry.pending = false;
         drawLinks(entry);
         raisePlaces(entry);
-        remember(entry);
+        map.fire("atlas:shown");
       });
     }
     entry.refresh = refresh;
@@ -364,10 +317,10 @@
       entry.off[key + ":" + value] = !on;
       refresh();
     };
-    entry.open = function (layer) { // close enough that the place is out of its cluster
+    entry.open = function (layer, still) { // close enough that the place is out of its cluster (still: as it is)
       var zoom = layers.cluster ? layers.cluster.options.disableClusteringAtZoom : 5;
-      map.setView(layer.getLatLng(), Math.max(map.getZoom(), zoom), { animate: false });
-      openPopup(entry, layer);
+      if (!still) map.setView(layer.getLatLng(), Math.max(map.getZoom(), zoom), { animate: false });
+      openPopup(entry, layer, still);
     };
     return entry;
   }
@@ -383,7 +336,6 @@
     if (!L.CircleMarker.prototype.setZIndexOffset) L.CircleMarker.include({ setZIndexOffset: function () { return this.bringToFront(); } });
     gestures(map);
     var entry = entryOf(element, map, layers), tiles = null;
-    entry.embedded = element.getAttribute("data-embed");
     map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) tiles = layer; });
     entry.basemap = new Promise(function (resolve) { // the outlines only where tiles do not come (offline)
       tiles.once("tileerror", function () { resolve(drawBasemap(element.getAttribute("data-basemap"), layers.basemap)); });
@@ -401,8 +353,7 @@
         addLinks(entry, layers, links, coords);
         addPlaces(entry, layers, points, coords);
         drawn[element.id] = entry;
-        map.fire("atlas:ready", { entry: entry }); // the controls, set as the address says
-        restore(entry);
+        map.fire("atlas:ready", { entry: entry }); // the controls (SharedView first: they start as the address says)
         element.setAttribute("data-atlas-state", "ready");
       })
       .catch(function (error) { fail(element, error); });
