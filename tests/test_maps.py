@@ -227,7 +227,7 @@ def test_place_data(atlas):
     assert first["properties"] == {
         "from": "taipei", "to": "houston", "type": "sister", "type_label": "Sister city",
         "label": "Taipei – Houston: Sister city (1961-06-15)", "signed": "1961-06-15", "year": 1961,
-        "status": "active", "stroke": "#c62828"}
+        "status": "active", "stroke": "#b0201f"}  # the vocabulary's sister colour
     assert first["geometry"]["type"] == "MultiLineString"
 
 
