@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Generator, Optional
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -156,7 +156,9 @@ class Made:
 
 def _map_page(block: str) -> str:
     return (
-        "---\ntitle: Map\nrender_macros: false\nhide: [navigation, toc]\n---\n# Map\n\n"
+        "---\ntitle: Map\nrender_macros: false\nhide: [navigation, toc]\n"
+        "description: The world map of the atlas, every place and every recorded tie between them, by type, "
+        "with a slider through the years and a search for places.\n---\n# Map\n\n"
         "Every place and link in the atlas. Switch link types on and off, find a place, "
         "and move the slider to see the links signed up to a year.\n\n"
         "The same links as text: a table per [relationship type](types/index.md), the "
@@ -190,12 +192,18 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
-    """A generated page gets its title, HTML and table of contents just before the theme renders it."""
+    """A generated page gets its title, description, HTML and table of contents just before the
+    theme renders it. The theme prints page.meta's title and description as they are (its templates
+    do not escape), so both reach it as Markup, escaped once: a generated page's are escaped from
+    the data by macros.pages; a hand-written page's description (front matter) is escaped here."""
     edit = page.meta.get("edit")  # a hand-written page whose text lives elsewhere names that file
     if build.made is not None and page.file.src_uri in build.made.uris:
         made = build.made.take(page.file.src_uri)
-        page.meta["title"], page.content, edit = made.title, made.html, made.edit  # a title in mkdocs.yml's nav stays the nav's
+        page.meta["title"], page.content, edit = Markup(made.title), made.html, made.edit  # a title in mkdocs.yml's nav stays the nav's
+        page.meta["description"] = Markup(made.description)
         page.toc = get_toc([{"level": 2, "id": id, "name": text, "children": []} for id, text in made.headings])
+    elif isinstance(page.meta.get("description"), str) and not isinstance(page.meta["description"], Markup):
+        page.meta["description"] = escape(" ".join(page.meta["description"].split()))
     if edit:
         page.edit_url = build.site.edit_url(edit)
     return context

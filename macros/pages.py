@@ -39,6 +39,9 @@ class GeneratedPage:
     search: Optional[dict] = None  # the page's one search entry (see macros.search)
     # Its map's GeoJSON, written beside it: a call on MapData (methodcaller: it can be pickled).
     map_data: Optional[Callable[["MapData"], str]] = None
+    # One or two sentences from the page's own figures, HTML-escaped like the title: its
+    # <meta name="description">, what search results and link previews show of it.
+    description: str = ""
 
     @property
     def headings(self) -> list[tuple[str, str]]:
@@ -208,8 +211,9 @@ _H2 = re.compile(r'<h2 id="([^"]*)">([^<]*)<a class="headerlink"')
 
 def generated(uri: str, title: str, html: str, in_nav: bool = False, edit: Optional[str] = None,
               search_title: Optional[str] = None, search_text: str = "",
-              map_data: Optional[Callable[["MapData"], str]] = None) -> GeneratedPage:
-    page = GeneratedPage(uri, str(escape(title)), html, in_nav, edit, None, map_data)
+              map_data: Optional[Callable[["MapData"], str]] = None, description: str = "") -> GeneratedPage:
+    """``title`` and ``description`` are plain text (data: untrusted); the page holds them escaped."""
+    page = GeneratedPage(uri, str(escape(title)), html, in_nav, edit, None, map_data, str(escape(description)))
     text = search_text or " · ".join(unescape(text) for _, text in page.headings)
     # The theme's indexer skips generated pages; each has one compact entry instead.
     return replace(page, search=search.entry(url_of(uri), search_title or title, text))
@@ -228,10 +232,162 @@ def url_of(uri: str) -> str:
 
 
 def _page(template: str, uri: str, title: str, atlas: Atlas, site: SiteConfig, in_nav: bool = False,
-          edit: Optional[str] = None, **context: Any) -> GeneratedPage:
+          edit: Optional[str] = None, description: str = "", **context: Any) -> GeneratedPage:
     here = url_of(uri)
     view = View(atlas, here, site)
-    return generated(uri, title, render(template, atlas=atlas, v=view, here=here, **context), in_nav, edit)
+    return generated(uri, title, render(template, atlas=atlas, v=view, here=here, **context), in_nav, edit,
+                     description=description)
+
+
+# --- descriptions ------------------------------------------------------------
+# Plain text from the page's own figures; generated() escapes it. The first sentence is always
+# kept; the rest is added while the whole stays within what search results show.
+
+DESCRIPTION_LENGTH = 160
+
+
+def _n(count: int, one: str, many: Optional[str] = None) -> str:
+    """``1 tie``, ``2 ties``; ``_n(n, "country", "countries")``."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def _countries(codes: Iterable[str], other: str = "") -> str:
+    """``in`` what: "Japan" for one country, "12 countries" (or "12 other countries") for more."""
+    found = sorted(set(codes))
+    return _country_name(found[0]) if len(found) == 1 else _n(len(found), other + "country", other + "countries")
+
+
+def _fit(first: str, *more: str) -> str:
+    text = first
+    for part in more:
+        if part and len(text) + 1 + len(part) <= DESCRIPTION_LENGTH:
+            text += " " + part
+    return text
+
+
+def _cut(text: str, part: str, least: int = 40) -> str:
+    """``text`` and as much of ``part`` as fits, cut at a word with "…" (nothing if under ``least``)."""
+    whole = _fit(text, part)
+    if whole != text or not part:
+        return whole
+    room = DESCRIPTION_LENGTH - len(text) - 2
+    cut = part[:room + 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
+    return f"{text} {cut}…" if len(cut) >= least and len(cut) < len(part) else text
+
+
+def _listed(text: str, label: str, items: list[str]) -> str:
+    """``text`` and "label: a, b, c." with as many items, in order, as fit (none: ``text``)."""
+    for k in range(len(items), 0, -1):
+        candidate = _fit(text, f"{label}: {', '.join(items[:k])}.")
+        if candidate != text:
+            return candidate
+    return text
+
+
+def _lower(label: str) -> str:
+    """A vocabulary label inside a sentence: "Sister city" -> "sister city", "MOU" stays."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _country_name(code: str) -> str:
+    country = countries().get(code)
+    return country.name if country else code
+
+
+def _first_sentence(markdown_text: Optional[str]) -> str:
+    text = search.plain(markdown_text)
+    found = re.match(r"(.+?[.!?])(?:\s|$)", text)
+    return found.group(1) if found else text
+
+
+def _short(name: str, short_name: Optional[str]) -> str:
+    """A long name's short form, for a description: "CITYNET" for CITYNET (Regional Network of …)."""
+    return short_name if short_name and len(name) > 50 else name
+
+
+def place_description(atlas: Atlas, pid: str, fig: figures.PlaceFigures, title: Optional[str] = None) -> str:
+    place = atlas.places[pid]
+    country = _country_name(place.country)
+    lead = place.name if place.name == country else f"{place.name} ({country})"  # Guam, Singapore
+    if title and title != place.name:  # a name other places have too: the title says which it is
+        lead = title
+    links = atlas.links_of(pid)
+    if not links:
+        text = f"{lead}: no recorded ties yet."
+    elif len(links) == 1:
+        link, other = links[0], links[0].other(pid)
+        partner = atlas.places.get(other)
+        with_ = f"{partner.name} ({_country_name(partner.country)})" if partner else other
+        year = f", in {link.signed.year}" if link.signed else ""
+        kind = _lower(atlas.term("relationship_types", link.rel.type).label)
+        text = _fit(f"{lead}: 1 recorded tie, with {with_}{year}.", f"Type: {kind}.")
+    else:
+        first = f", the first in {fig.first.signed.year}" if fig.first and fig.first.signed else ""
+        partners = [atlas.places[link.other(pid)].country for link in links if link.other(pid) in atlas.places]
+        text = f"{lead}: {_n(fig.links, 'recorded tie')} with partners in {_countries(partners)}{first}."
+    if len(links) > 1:
+        text = _listed(text, "Types", [f"{_lower(atlas.term('relationship_types', t).label)} ({n})" for t, n in fig.by_type])
+    return _fit(text, f"Member of {_n(fig.networks, 'network')}." if fig.networks else "")
+
+
+def network_description(atlas: Atlas, nid: str, members: list[str]) -> str:
+    network = atlas.networks[nid]
+    kind = _lower(atlas.term("network_kinds", network.kind).label)
+    founded = f" founded in {network.founded.year}" if network.founded else ""
+    lead = f"{_short(network.name, network.short_name)}, {_a(kind)}{founded}"
+    places = set(members)
+    if places:
+        spread = _countries(atlas.places[pid].country for pid in places)
+        text = f"{lead}: {_n(len(places), 'member place')} in the atlas, in {spread}."
+    else:
+        text = f"{lead}: no member places recorded in the atlas yet."
+    return _cut(text, _first_sentence(network.summary))
+
+
+def program_description(atlas: Atlas, gid: str) -> str:
+    program = atlas.programs[gid]
+    lead_place = atlas.places[program.lead]
+    since = f" since {program.since.year}" if program.since else ""
+    lead = (f"{_short(program.name, program.short_name)}, a programme run by {lead_place.name} "
+            f"({_country_name(lead_place.country)}){since}")
+    places = {p.place for p in program.participants} - {program.lead}
+    if places:
+        spread = _countries(atlas.places[pid].country for pid in places)
+        text = f"{lead}: {_n(len(places), 'participating place')} in {spread}."
+    else:
+        text = f"{lead}: no participating places recorded yet."
+    return _cut(text, _first_sentence(program.summary))
+
+
+def country_title(code: str) -> str:
+    """A country's page: "Places in Guam", never only "Guam", the title of Guam's place page."""
+    return f"Places in {_country_name(code)}"
+
+
+def country_description(atlas: Atlas, code: str, pids: list[str], links: list[Link], abroad: list[str]) -> str:
+    country = countries()[code]
+    text = f"{country.name} ({country.continent_name}): {_n(len(pids), 'place')} in the atlas"
+    if links:
+        partners = f" and partners in {_countries(abroad, 'other ')}" if abroad else ", all within the country"
+        text += f", with {_n(len(links), 'recorded tie')}{partners}"
+    text += "."
+    if len(pids) < 2:
+        return text
+    ranked = sorted(pids, key=lambda pid: (-len(atlas.links_of(pid)), atlas.places[pid].name))
+    return _listed(text, "Most ties", [f"{atlas.places[pid].name} ({len(atlas.links_of(pid))})" for pid in ranked])
+
+
+def type_description(atlas: Atlas, label: str, definition: str, links: list[Link]) -> str:
+    if not links:
+        return _fit(f"{label}: no recorded ties of this type yet.", definition)
+    spread = _countries(atlas.places[end].country for link in links for end in (link.owner, link.partner) if end in atlas.places)
+    dated = [link for link in links if link.signed]
+    first = f", the first in {dated[0].signed.year}" if dated else ""
+    return _cut(f"{label}: {_n(len(links), 'recorded tie')} between places in {spread}{first}.", definition)
 
 
 # --- timelines -------------------------------------------------------------
@@ -284,8 +440,31 @@ def by_decade(entries: list[TimelineEntry]) -> tuple[list[tuple[int, list[Timeli
 # --- pages ------------------------------------------------------------------
 
 
-def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.PlaceFigures] = None) -> GeneratedPage:
+def place_titles(atlas: Atlas) -> dict[str, str]:
+    """Each place's page title: its name; where another place has the same name, with its country,
+    then its coordinates (two Richland Counties in the United States), then its id."""
+    def where(place: Any) -> str:
+        lat, lon = place.coordinates
+        return f"{abs(lat):.1f}° {'N' if lat >= 0 else 'S'} {abs(lon):.1f}° {'E' if lon >= 0 else 'W'}"
+
+    steps: list[Callable[[str, Any], str]] = [
+        lambda pid, place: f"{place.name} ({_country_name(place.country)})",
+        lambda pid, place: f"{place.name} ({_country_name(place.country)}, {where(place)})",
+        lambda pid, place: f"{place.name} ({_country_name(place.country)}, {where(place)}, {pid})",
+    ]
+    titles = {pid: place.name for pid, place in atlas.places.items()}
+    for step in steps:
+        named = Counter(title.casefold() for title in titles.values())
+        for pid, place in atlas.places.items():
+            if named[titles[pid].casefold()] > 1:
+                titles[pid] = step(pid, place)
+    return titles
+
+
+def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.PlaceFigures] = None,
+               title: Optional[str] = None) -> GeneratedPage:
     place = atlas.places[pid]
+    fig = fig or figures.place_figures(atlas, pid)
     uri = uri_of(place_url(pid))
     here = place_url(pid)
     view = View(atlas, here, site)
@@ -307,7 +486,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         pid=pid,
         place=place,
         links=atlas.links_of(pid),
-        fig=fig or figures.place_figures(atlas, pid),
+        fig=fig,
         decades=decades,
         undated=undated,
         programs=programs,
@@ -319,9 +498,10 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         downloads={"json": exports.place_download(pid, "json"), "geojson": here + mapsite.DATA_FILE},
         file=atlas.files[("cities", pid)],
     )
-    return generated(uri, place.name, body, False, atlas.files[("cities", pid)],
+    title = title or place_titles(atlas)[pid]
+    return generated(uri, title, body, False, atlas.files[("cities", pid)],
                      search.place_title(atlas, pid), search.place_text(atlas, pid),
-                     methodcaller("place", pid, here))
+                     methodcaller("place", pid, here), place_description(atlas, pid, fig, title))
 
 
 def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
@@ -337,7 +517,8 @@ def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
     )
     return generated(uri_of(here), network.name, body, False, atlas.files[("networks", nid)],
                      f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary),
-                     methodcaller("group", here, [pid for pid, _ in members]) if members else None)
+                     methodcaller("group", here, [pid for pid, _ in members]) if members else None,
+                     network_description(atlas, nid, [pid for pid, _ in members]))
 
 
 def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
@@ -351,7 +532,7 @@ def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
     )
     return generated(uri_of(here), program.name, body, False, atlas.files[("programs", gid)],
                      f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary),
-                     methodcaller("group", here, places, focus=program.lead))
+                     methodcaller("group", here, places, focus=program.lead), program_description(atlas, gid))
 
 
 def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
@@ -378,8 +559,9 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
         map_html=map_html(view, "group", f"map-{code.lower()}", f"Map of the places in {countries()[code].name} and their links"),
     )
     names = ", ".join(atlas.places[pid].name for pid in pids)
-    return generated(uri_of(here), countries()[code].name, body, search_text=f"Places: {names}",
-                     map_data=methodcaller("group", here, pids, links))
+    return generated(uri_of(here), country_title(code), body, search_text=f"Places: {names}",
+                     map_data=methodcaller("group", here, pids, links),
+                     description=country_description(atlas, code, pids, links, list(abroad)))
 
 
 def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
@@ -390,7 +572,8 @@ def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = N
     map_block = map_html(view, "group", f"map-{tid}", f"Map of the {term.label} links") if links else ""
     body = render("type.html", atlas=atlas, v=view, term=term, links=links, map_html=map_block)
     return generated(uri_of(here), term.label, body, search_text=term.definition,
-                     map_data=methodcaller("group", here, [], links) if links else None)
+                     map_data=methodcaller("group", here, [], links) if links else None,
+                     description=type_description(atlas, term.label, term.definition, links))
 
 
 def home_page(atlas: Atlas, site: SiteConfig) -> str:
@@ -421,24 +604,47 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
     for link in dated:
         years[link.signed.year].append(link)
     citing = citations(atlas)
+    gaps, q = quality.coverage(atlas), quality.quality(atlas)
+    counted = {gap.pid for gap in gaps}
+    span = f", {dated[0].signed.year} to {dated[-1].signed.year}" if dated else ""
     pages = [
-        _page("places_index.html", "cities/index.md", "Places", atlas, site, True, rows=rows),
-        _page("networks_index.html", "networks/index.md", "Networks", atlas, site, True),
-        _page("programs_index.html", "programs/index.md", "Programmes", atlas, site, True),
-        _page("countries_index.html", "countries/index.md", "Countries", atlas, site, True, by_country=by_country),
+        _page("places_index.html", "cities/index.md", "Places", atlas, site, True, rows=rows,
+              description=f"Every place in the atlas, {len(rows):,} in {_countries(by_country)}, with its "
+                          "recorded ties, first and latest dates and networks: a table to sort and filter."),
+        _page("networks_index.html", "networks/index.md", "Networks", atlas, site, True,
+              description=f"City networks, international organisations and forums in the atlas "
+                          f"({len(atlas.networks):,}), each with the places recorded as its members."),
+        _page("programs_index.html", "programs/index.md", "Programmes", atlas, site, True,
+              description=f"City programmes in the atlas ({len(atlas.programs):,}), each with the place that "
+                          "runs it and the places taking part."),
+        _page("countries_index.html", "countries/index.md", "Countries", atlas, site, True, by_country=by_country,
+              description=f"Countries and territories with places in the atlas ({len(by_country):,}), each "
+                          "with its places and their recorded ties."),
         _page("types_index.html", "types/index.md", "Relationship types", atlas, site, True,
-              counts=Counter(link.rel.type for link in atlas.links)),
+              counts=Counter(link.rel.type for link in atlas.links),
+              description=_listed(f"The {_n(len(type_legend), 'relationship type')} the atlas records, each "
+                                  "with its definition and its number of ties.", "Among them",
+                                  [_lower(label) for _, label, _ in type_legend])),
         _page(
             "timeline.html", "timeline.md", "Timeline", atlas, site, True,
+            description=f"Every dated agreement in the atlas, year by year{span}: {_n(len(dated), 'tie')}, "
+                        "with charts per decade by type and by the partner's region.",
             years=sorted(years.items()), undated=[l for l in atlas.links_by_date if not l.signed],
             chart_types=figures.stacked_bars("Agreements signed per decade, by type", decades, by_type, type_legend),
             chart_regions=figures.stacked_bars(
                 "Agreements signed per decade, by region of the partner", decades, by_region, figures.REGIONS
             ),
         ),
-        _page("bibliography.html", "sources/index.md", "Sources", atlas, site, True, citing=citing),
-        _page("coverage.html", "coverage.md", "Coverage", atlas, site, True, gaps=quality.coverage(atlas)),
-        _page("quality.html", "quality.md", "Data quality", atlas, site, True, q=quality.quality(atlas)),
+        _page("bibliography.html", "sources/index.md", "Sources", atlas, site, True, citing=citing,
+              description=f"The bibliography of the atlas: {_n(len(atlas.sources), 'work')} cited by its "
+                          "records, each with the records that cite it."),
+        _page("coverage.html", "coverage.md", "Coverage", atlas, site, True, gaps=gaps,
+              description=f"How complete the atlas is: {_n(len(gaps), 'count')} of sister, friendship or partner "
+                          f"cities published by {_n(len(counted), 'place')}, beside the ties recorded, the largest gap first."),
+        _page("quality.html", "quality.md", "Data quality", atlas, site, True, q=q,
+              description=f"Where help is most useful: {_n(len(q.undated), 'undated tie')}, "
+                          f"{_n(len(q.single_source), 'tie')} with a single source, {_n(len(q.disputed), 'disputed tie')} "
+                          f"and {_n(len(q.weak), 'weak citation')}."),
     ]
     rows: dict = {}
     pages += [country_page(atlas, code, pids, site, rows) for code, pids in by_country.items()]
@@ -479,8 +685,9 @@ def all_figures(atlas: Atlas) -> dict[str, figures.PlaceFigures]:
 def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
     """Every generated page, one at a time, in the order of page_uris."""
     figs = all_figures(atlas)
+    titles = place_titles(atlas)
     for pid in sorted(atlas.places):
-        yield place_page(atlas, pid, site, figs[pid])
+        yield place_page(atlas, pid, site, figs[pid], titles[pid])
     yield from (network_page(atlas, nid, site) for nid in sorted(atlas.networks))
     yield from (program_page(atlas, gid, site) for gid in sorted(atlas.programs))
     yield from index_pages(atlas, site, figs)
