@@ -184,7 +184,7 @@ class View:
         return self.atlas.files[(folder, rid)]
 
     def country_name(self, code: str) -> str:
-        return countries()[code].name
+        return _country_name(code)
 
     def country_continent(self, code: str) -> str:
         return countries()[code].continent_name
@@ -334,17 +334,19 @@ def place_description(atlas: Atlas, pid: str, fig: figures.PlaceFigures, title: 
     return _fit(text, f"Member of {_n(fig.networks, 'network')}." if fig.networks else "")
 
 
+def _places_in(atlas: Atlas, lead: str, places: set[str], noun: str, where: str, none: str) -> str:
+    """"LEAD: 3 NOUNs[WHERE] in 2 countries." (or "LEAD: NONE.")."""
+    if not places:
+        return f"{lead}: {none}."
+    return f"{lead}: {_n(len(places), noun)}{where} in {_countries(atlas.places[pid].country for pid in places)}."
+
+
 def network_description(atlas: Atlas, nid: str, members: list[str]) -> str:
     network = atlas.networks[nid]
     kind = _lower(atlas.term("network_kinds", network.kind).label)
     founded = f" founded in {network.founded.year}" if network.founded else ""
     lead = f"{_short(network.name, network.short_name)}, {_a(kind)}{founded}"
-    places = set(members)
-    if places:
-        spread = _countries(atlas.places[pid].country for pid in places)
-        text = f"{lead}: {_n(len(places), 'member place')} in the atlas, in {spread}."
-    else:
-        text = f"{lead}: no member places recorded in the atlas yet."
+    text = _places_in(atlas, lead, set(members), "member place", " in the atlas,", "no member places recorded in the atlas yet")
     return _cut(text, _first_sentence(network.summary))
 
 
@@ -355,11 +357,7 @@ def program_description(atlas: Atlas, gid: str) -> str:
     lead = (f"{_short(program.name, program.short_name)}, a programme run by {lead_place.name} "
             f"({_country_name(lead_place.country)}){since}")
     places = {p.place for p in program.participants} - {program.lead}
-    if places:
-        spread = _countries(atlas.places[pid].country for pid in places)
-        text = f"{lead}: {_n(len(places), 'participating place')} in {spread}."
-    else:
-        text = f"{lead}: no participating places recorded yet."
+    text = _places_in(atlas, lead, places, "participating place", "", "no participating places recorded yet")
     return _cut(text, _first_sentence(program.summary))
 
 
