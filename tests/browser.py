@@ -68,11 +68,12 @@ def chromium() -> Iterator[object]:
 class Visit:
     """One browser tab that records what it asks for and what goes wrong."""
 
-    def __init__(self, browser: object, base: str, viewport: tuple[int, int] = (1280, 900), touch: bool = False):
+    def __init__(self, browser: object, base: str, viewport: tuple[int, int] = (1280, 900), touch: bool = False,
+                 color_scheme: str = "light"):
         self.base = base
         self.requests: list[str] = []
         self.context = browser.new_context(  # type: ignore[attr-defined]
-            viewport={"width": viewport[0], "height": viewport[1]}, is_mobile=touch, has_touch=touch)
+            viewport={"width": viewport[0], "height": viewport[1]}, is_mobile=touch, has_touch=touch, color_scheme=color_scheme)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.foreign: list[str] = []

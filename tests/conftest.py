@@ -6,6 +6,7 @@ import os
 import shutil
 import textwrap
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -94,3 +95,28 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr, result.stderr[-3000:]
     return out
+
+
+@pytest.fixture(scope="session")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real site, built with site_url set to a local server (so instant navigation is used), served."""
+    from .browser import free_port, serve
+    from .build import mkdocs_build
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    out = tmp_path_factory.mktemp("served-site")
+    result = mkdocs_build(out, site_url=url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with serve(out, port) as served:
+        assert served == url
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium through Playwright, one for the session."""
+    from .browser import chromium
+
+    with chromium() as b:
+        yield b

@@ -13,29 +13,11 @@ import pytest
 
 from macros.validate import load
 
-from .browser import Visit, chromium, free_port, needs_chromium, serve
+from .browser import Visit, free_port, needs_chromium, serve
 from .build import mkdocs_build
 from .conftest import DATA
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(site, site_url=url)
-    assert result.returncode == 0, result.stderr[-3000:]
-    with serve(site, port) as served:
-        assert served == url
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

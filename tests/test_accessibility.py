@@ -1,0 +1,91 @@
+"""A reader with a screen reader, a keyboard, low vision or a phone: axe-core over one page of
+each kind in both colour schemes, and the tables at 390 px.
+
+axe-core comes from npm (package.json, pinned; `make setup` installs it) and is injected into
+Debian's Chromium through Playwright. The theme's own header, search, tabs, sidebars and footer
+are left out: they are Material's, and only what the atlas writes and styles is judged here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser import Visit, needs_chromium
+from .conftest import ROOT
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+THEME = [".md-header", ".md-search", ".md-tabs", ".md-sidebar", ".md-footer"]
+# One page of each kind (a search page is the theme's: its dialog is left out above).
+PAGES = ["", "cities/taipei/", "networks/citynet/", "programs/y-port/", "countries/jp/", "types/sister/",
+         "map/", "timeline/", "compare/yokohama-taipei/", "analysis/", "taiwan/", "downloads/", "coverage/",
+         "quality/", "sources/", "about/"]
+
+
+def serious_violations(visit: Visit) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line per rule with a few of its nodes."""
+    visit.page.add_script_tag(path=str(AXE))
+    found = visit.page.evaluate("""async (exclude) => {
+        const result = await axe.run({exclude: exclude.map(s => [s])}, {resultTypes: ["violations"]});
+        return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => `${v.id} (${v.nodes.length}): ` + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
+    }""", THEME)
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation_in_the_atlas_content(browser: object, base: str, path: str, scheme: str) -> None:
+    assert AXE.exists(), "axe-core is missing: run `make setup`"
+    visit = Visit(browser, base, color_scheme=scheme)
+    visit.page.goto(base + path)
+    if visit.page.locator(".atlas-map").count():
+        visit.wait_map(visit.page.locator(".atlas-map").first.get_attribute("id"))
+    assert serious_violations(visit) == []
+    visit.close()
+
+
+def test_the_progress_bar_has_a_name(browser: object, base: str) -> None:
+    visit = Visit(browser, base)
+    visit.page.goto(base)
+    assert visit.page.locator(".md-progress").get_attribute("aria-label") == "Loading the page"
+    visit.close()
+
+
+# A cell's text wraps inside a word when one of its words spans two lines: each word's box is one
+# line high. Words end at spaces and after hyphens, and CJK text may break between any two
+# characters, as the line-breaking rules allow. Content is clipped when an element is wider than its scroll container shows and
+# that container cannot scroll.
+TABLE_CHECK = """() => {
+    const broken = [], clipped = [];
+    for (const cell of document.querySelectorAll("article td, article th")) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const re = /[^\\s\\u3000-\\u9fff\\uff00-\\uffef\\u2013\\u2014-]+[\\u2013\\u2014-]?/g; let m;
+            while ((m = re.exec(node.data))) {
+                const range = document.createRange();
+                range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (lines.size > 1) broken.push(m[0]);
+            }
+        }
+    }
+    for (const table of document.querySelectorAll("article table")) {
+        let box = table.parentElement;
+        while (box && getComputedStyle(box).overflowX === "visible") box = box.parentElement;
+        const scrolls = box && ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
+        if (!scrolls && table.getBoundingClientRect().right > document.documentElement.clientWidth + 1) clipped.push(table.className);
+    }
+    return {broken: [...new Set(broken)].slice(0, 10), clipped};
+}"""
+
+
+@pytest.mark.parametrize("path", ["cities/taipei/", "cities/kaohsiung/", "coverage/", "downloads/", "compare/yokohama-taipei/",
+                                  "taiwan/", "countries/jp/", "quality/"])
+def test_tables_on_a_phone_break_no_word_and_clip_nothing(browser: object, base: str, path: str) -> None:
+    visit = Visit(browser, base, viewport=(390, 844), touch=True)
+    visit.page.goto(base + path)
+    assert visit.page.evaluate(TABLE_CHECK) == {"broken": [], "clipped": []}
+    visit.close()
+
