@@ -132,6 +132,14 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
     def figure(what: str, **arguments: Any) -> Any:
         return blocks.figure(atlas, what, blocks.LinkFilter.of("figure", atlas, **arguments))
 
+    def events(kind: str = "") -> Markup:
+        """Every event of a kind (a vocabulary `event_kinds` id, e.g. suspension), by date."""
+        return blocks.events(atlas, site, here(), kind)
+
+    def partner_totals(places: str, by: str = "country", caption: str = "") -> Markup:
+        """Links of each of the places (ids, space-separated) by the partner's country or region."""
+        return blocks.partner_totals(atlas, site, here(), places.split(), by, caption or f"Links by the partner's {by}")
+
     def timeline(place: str) -> Markup:
         blocks.LinkFilter.of("timeline", atlas, place=place)
         return blocks.timeline(atlas, site, here(), place)
@@ -159,6 +167,7 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
     return {
         function.__name__: function
         for function in (home_figures, atlas_count, place_link, top_places, field_reference, vocabulary_table,
-                         downloads_table, download_fields, relationship_table, figure, timeline, key_figures,
+                         downloads_table, download_fields, relationship_table, figure, events, partner_totals,
+                         timeline, key_figures,
                          link_map, compare, citation, contributing_guide)
     }

@@ -98,6 +98,24 @@ def relationship_table(atlas: Atlas, site: SiteConfig, here: str, chosen: LinkFi
     return block(atlas, site, here, "pair_table", links, caption)
 
 
+def events(atlas: Atlas, site: SiteConfig, here: str, kind: str) -> Markup:
+    """Every event of a kind (all kinds for ""), by date: (place id, event) pairs for `event_list`."""
+    if kind and kind not in atlas.terms["event_kinds"]:
+        raise ValueError(f"events: kind='{kind}': not an event kind in vocabulary.yaml")
+    found = [(pid, event) for pid, place in atlas.iter_places() for event in place.events if not kind or event.kind == kind]
+    found.sort(key=lambda item: (str(item[1].date or "9999"), item[0], item[1].title))
+    return block(atlas, site, here, "event_list", found)
+
+
+def partner_totals(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], by: str, caption: str) -> Markup:
+    """A table of each place's links by the partner's country (by="country") or region (by="region")."""
+    unknown = [pid for pid in pids if pid not in atlas.places]
+    if unknown or not pids or by not in ("country", "region"):
+        raise ValueError(f"partner_totals: give place ids (not {' '.join(unknown) or 'none'}) and by='country' or 'region'")
+    rows = figures.partner_totals(atlas, pids, by)
+    return block(atlas, site, here, "totals_table", pids, rows, "Country" if by == "country" else "Region", caption, notes=False)
+
+
 def timeline(atlas: Atlas, site: SiteConfig, here: str, pid: str) -> Markup:
     decades, undated = by_decade(place_timeline(atlas, pid, View(atlas, here, site)))
     return block(atlas, site, here, "timeline", decades, undated)

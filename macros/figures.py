@@ -98,6 +98,14 @@ def per_decade(links: Iterable[Link], key) -> tuple[list[int], dict[str, Counter
     return decades, dict(series)
 
 
+def tick_step(peak: int) -> int:
+    """A round step (1, 2 or 5 times a power of ten) giving about four ticks up to peak: 39 -> 10."""
+    step = 1
+    while peak / step > 5:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return step
+
+
 def stacked_bars(
     title: str,
     decades: list[int],
@@ -108,7 +116,8 @@ def stacked_bars(
     width, height, left, bottom, top = 720, 260, 36, 28, 12
     keys = [key for key, _, _ in legend if key in series]
     totals = {d: sum(series[k][d] for k in keys) for d in decades}
-    peak = max(totals.values(), default=0) or 1
+    step = tick_step(max(totals.values(), default=0))
+    peak = step * -(-max(totals.values(), default=0) // step) or step  # the axis ends on a tick above every bar
     bar_w = (width - left - 8) / max(len(decades), 1)
     scale = (height - bottom - top) / peak
     parts = [
@@ -116,7 +125,6 @@ def stacked_bars(
         ' xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
-    step = max(1, round(peak / 4))
     for tick in range(0, peak + 1, step):
         y = height - bottom - tick * scale
         parts.append(f'<line x1="{left}" x2="{width - 4}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
@@ -142,3 +150,14 @@ def stacked_bars(
         f'<li><span class="atlas-key" style="background:{colours[k]}"></span>{escape(labels[k])}</li>' for k in keys
     )
     return Markup("".join(parts) + f'<ul class="atlas-chart-legend">{legend_html}</ul>')
+
+
+def partner_totals(atlas: Atlas, pids: list[str], by: str = "country") -> list[tuple[str, list[int]]]:
+    """Rows (country name or region label, [links of each place with partners there]), the most first."""
+    where = (lambda code: countries()[code].name) if by == "country" else (lambda code: region_label(region_of(code)))
+    counts: dict[str, list[int]] = {}
+    for i, pid in enumerate(pids):
+        for link in atlas.links_of(pid):
+            key = where(atlas.places[link.other(pid)].country)
+            counts.setdefault(key, [0] * len(pids))[i] += 1
+    return sorted(counts.items(), key=lambda row: (-sum(row[1]), row[0]))

@@ -19,7 +19,7 @@ from . import exports, figures, mapsite, quality, search
 from .atlas import Atlas, Link, link_order
 from .countries import countries
 from .model import PartialDate, SourceEntry
-from .render import relative, render
+from .render import counted, relative, render
 
 if TYPE_CHECKING:  # numpy stays out of the main build process (see macros.mapsite)
     from .mapdata import MapData
@@ -246,15 +246,10 @@ def _page(template: str, uri: str, title: str, atlas: Atlas, site: SiteConfig, i
 DESCRIPTION_LENGTH = 160
 
 
-def _n(count: int, one: str, many: Optional[str] = None) -> str:
-    """``1 tie``, ``2 ties``; ``_n(n, "country", "countries")``."""
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
-
-
 def _countries(codes: Iterable[str], other: str = "") -> str:
     """``in`` what: "Japan" for one country, "12 countries" (or "12 other countries") for more."""
     found = sorted(set(codes))
-    return _country_name(found[0]) if len(found) == 1 else _n(len(found), other + "country", other + "countries")
+    return _country_name(found[0]) if len(found) == 1 else counted(len(found), other + "country", other + "countries")
 
 
 def _fit(first: str, *more: str) -> str:
@@ -328,17 +323,17 @@ def place_description(atlas: Atlas, pid: str, fig: figures.PlaceFigures, title: 
     else:
         first = f", the first in {fig.first.signed.year}" if fig.first and fig.first.signed else ""
         partners = [atlas.places[link.other(pid)].country for link in links if link.other(pid) in atlas.places]
-        text = f"{lead}: {_n(fig.links, 'recorded tie')} with partners in {_countries(partners)}{first}."
+        text = f"{lead}: {counted(fig.links, 'recorded tie')} with partners in {_countries(partners)}{first}."
     if len(links) > 1:
         text = _listed(text, "Types", [f"{_lower(atlas.term('relationship_types', t).label)} ({n})" for t, n in fig.by_type])
-    return _fit(text, f"Member of {_n(fig.networks, 'network')}." if fig.networks else "")
+    return _fit(text, f"Member of {counted(fig.networks, 'network')}." if fig.networks else "")
 
 
 def _places_in(atlas: Atlas, lead: str, places: set[str], noun: str, where: str, none: str) -> str:
     """"LEAD: 3 NOUNs[WHERE] in 2 countries." (or "LEAD: NONE.")."""
     if not places:
         return f"{lead}: {none}."
-    return f"{lead}: {_n(len(places), noun)}{where} in {_countries(atlas.places[pid].country for pid in places)}."
+    return f"{lead}: {counted(len(places), noun)}{where} in {_countries(atlas.places[pid].country for pid in places)}."
 
 
 def network_description(atlas: Atlas, nid: str, members: list[str]) -> str:
@@ -368,10 +363,10 @@ def country_title(code: str) -> str:
 
 def country_description(atlas: Atlas, code: str, pids: list[str], links: list[Link], abroad: list[str]) -> str:
     country = countries()[code]
-    text = f"{country.name} ({country.continent_name}): {_n(len(pids), 'place')} in the atlas"
+    text = f"{country.name} ({country.continent_name}): {counted(len(pids), 'place')} in the atlas"
     if links:
         partners = f" and partners in {_countries(abroad, 'other ')}" if abroad else ", all within the country"
-        text += f", with {_n(len(links), 'recorded tie')}{partners}"
+        text += f", with {counted(len(links), 'recorded tie')}{partners}"
     text += "."
     if len(pids) < 2:
         return text
@@ -385,7 +380,7 @@ def type_description(atlas: Atlas, label: str, definition: str, links: list[Link
     spread = _countries(atlas.places[end].country for link in links for end in (link.owner, link.partner) if end in atlas.places)
     dated = [link for link in links if link.signed]
     first = f", the first in {dated[0].signed.year}" if dated else ""
-    return _cut(f"{label}: {_n(len(links), 'recorded tie')} between places in {spread}{first}.", definition)
+    return _cut(f"{label}: {counted(len(links), 'recorded tie')} between places in {spread}{first}.", definition)
 
 
 # --- timelines -------------------------------------------------------------
@@ -603,7 +598,7 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
         years[link.signed.year].append(link)
     citing = citations(atlas)
     gaps, q = quality.coverage(atlas), quality.quality(atlas)
-    counted = {gap.pid for gap in gaps}
+    reporting = {gap.pid for gap in gaps}
     span = f", {dated[0].signed.year} to {dated[-1].signed.year}" if dated else ""
     pages = [
         _page("places_index.html", "cities/index.md", "Places", atlas, site, True, rows=rows,
@@ -620,12 +615,12 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
                           "with its places and their recorded ties."),
         _page("types_index.html", "types/index.md", "Relationship types", atlas, site, True,
               counts=Counter(link.rel.type for link in atlas.links),
-              description=_listed(f"The {_n(len(type_legend), 'relationship type')} the atlas records, each "
+              description=_listed(f"The {counted(len(type_legend), 'relationship type')} the atlas records, each "
                                   "with its definition and its number of ties.", "Among them",
                                   [_lower(label) for _, label, _ in type_legend])),
         _page(
             "timeline.html", "timeline.md", "Timeline", atlas, site, True,
-            description=f"Every dated agreement in the atlas, year by year{span}: {_n(len(dated), 'tie')}, "
+            description=f"Every dated agreement in the atlas, year by year{span}: {counted(len(dated), 'tie')}, "
                         "with charts per decade by type and by the partner's region.",
             years=sorted(years.items()), undated=[l for l in atlas.links_by_date if not l.signed],
             chart_types=figures.stacked_bars("Agreements signed per decade, by type", decades, by_type, type_legend),
@@ -634,15 +629,15 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
             ),
         ),
         _page("bibliography.html", "sources/index.md", "Sources", atlas, site, True, citing=citing,
-              description=f"The bibliography of the atlas: {_n(len(atlas.sources), 'work')} cited by its "
+              description=f"The bibliography of the atlas: {counted(len(atlas.sources), 'work')} cited by its "
                           "records, each with the records that cite it."),
         _page("coverage.html", "coverage.md", "Coverage", atlas, site, True, gaps=gaps,
-              description=f"How complete the atlas is: {_n(len(gaps), 'count')} of sister, friendship or partner "
-                          f"cities published by {_n(len(counted), 'place')}, beside the ties recorded, the largest gap first."),
+              description=f"How complete the atlas is: {counted(len(gaps), 'count')} of sister, friendship or partner "
+                          f"cities published by {counted(len(reporting), 'place')}, beside the ties recorded, the largest gap first."),
         _page("quality.html", "quality.md", "Data quality", atlas, site, True, q=q,
-              description=f"Where help is most useful: {_n(len(q.undated), 'undated tie')}, "
-                          f"{_n(len(q.single_source), 'tie')} with a single source, {_n(len(q.disputed), 'disputed tie')} "
-                          f"and {_n(len(q.weak), 'weak citation')}."),
+              description=f"Where help is most useful: {counted(len(q.undated), 'undated tie')}, "
+                          f"{counted(len(q.single_source), 'tie')} with a single source, {counted(len(q.disputed), 'disputed tie')} "
+                          f"and {counted(len(q.weak), 'weak citation')}."),
     ]
     rows: dict = {}
     pages += [country_page(atlas, code, pids, site, rows) for code, pids in by_country.items()]

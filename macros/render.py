@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Optional
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -161,6 +161,11 @@ def relative(here: str, target: str) -> str:
     return (link or "./") + (f"#{fragment}" if fragment else "")
 
 
+def counted(count: int, one: str, many: Optional[str] = None) -> str:
+    """``1 tie``, ``2 ties``, ``1,234 ties``; ``counted(n, "country", "countries")``."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
 @lru_cache(maxsize=1)
 def templates() -> Environment:
     env = Environment(
@@ -175,6 +180,7 @@ def templates() -> Environment:
     env.filters["href"] = lambda url: safe_url(url) or "#"
     env.filters["slugify"] = lambda title: slugify(title, "-")
     env.filters["mdinline"] = lambda text: md(text, inline=True)
+    env.filters["counted"] = counted
     return env
 
 
