@@ -120,3 +120,13 @@ def browser() -> Iterator[object]:
 
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def atlas():
+    """The real data, loaded and checked once."""
+    from macros.validate import load
+
+    loaded, _ = load(DATA)
+    assert loaded is not None
+    return loaded

@@ -20,7 +20,7 @@ THEME = [".md-header", ".md-search", ".md-tabs", ".md-sidebar", ".md-footer"]
 # One page of each kind (a search page is the theme's: its dialog is left out above).
 PAGES = ["", "cities/taipei/", "networks/citynet/", "programs/y-port/", "countries/jp/", "types/sister/",
          "map/", "timeline/", "compare/yokohama-taipei/", "analysis/", "taiwan/", "downloads/", "coverage/",
-         "quality/", "sources/", "about/"]
+         "quality/", "status/", "sources/", "about/"]
 
 
 def serious_violations(visit: Visit) -> list[str]:

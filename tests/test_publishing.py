@@ -22,13 +22,6 @@ from .test_build import page, text_of
 pytestmark = pytest.mark.build
 
 
-@pytest.fixture(scope="module")
-def atlas():
-    loaded, _ = load(DATA)
-    assert loaded is not None
-    return loaded
-
-
 def test_atlas_json_reads_back_to_exactly_the_records(site: Path, atlas) -> None:
     data = json.loads((site / "downloads/atlas.json").read_text(encoding="utf-8"))
     assert model.Vocabulary.model_validate(data["vocabulary"]) == atlas.vocabulary

@@ -11,11 +11,9 @@ from typing import Iterator
 
 import pytest
 
-from macros.validate import load
 
 from .browser import Visit, free_port, needs_chromium, serve
 from .build import mkdocs_build
-from .conftest import DATA
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -26,13 +24,6 @@ def visit(browser: object, base: str) -> Iterator[Visit]:
     yield v
     v.check_clean()
     v.close()
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    loaded, _ = load(DATA)
-    assert loaded is not None
-    return loaded
 
 
 @pytest.mark.parametrize("query, expected", [("横浜", "Yokohama"), ("高雄", "Kaohsiung"), ("臺北", "Taipei"), ("Houston", "Houston")])

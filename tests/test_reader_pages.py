@@ -1,0 +1,58 @@
+"""Questions a reader answers on one page: which ties are not active, where each city's partners
+are; numbers and lists written as a person would write them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from macros.figures import tick_step
+
+from .test_build import page, text_of
+
+pytestmark = pytest.mark.build
+
+
+def captions_and_rows(html: str) -> dict[str, int]:
+    return {caption: body.count("<tr") - 1 for caption, body in re.findall(r"<caption>([^<]*)</caption>(.*?)</table>", html, re.S)}
+
+
+def test_the_status_page_lists_every_tie_that_is_not_active_and_the_suspensions(site: Path, atlas) -> None:
+    html = page(site, "status")
+    rows = captions_and_rows(html)
+    for status, caption in [("ended", "Ties that have ended"), ("disputed", "Ties whose sources disagree or that rest on lists alone")]:
+        assert rows[caption] == sum(1 for link in atlas.links if link.status == status)
+    assert "2013-05" in html and "Exchanges with the sister city Cebu suspended" in html
+    assert 'href="status/"' in page(site, "analysis") or 'href="../status/"' in page(site, "analysis")
+
+
+def test_partner_totals_count_each_citys_links_by_region_and_country(site: Path, atlas) -> None:
+    html = page(site, "taiwan")
+    table = re.search(r"<caption>Links by the partner&#39;s country</caption>(.*?)</table>", html, re.S).group(1)
+    japan = re.search(r'<th scope="row">Japan</th>(.*?)</tr>', table, re.S).group(1)
+    cells = re.findall(r'data-sort="(\d+)"', japan)
+    kaohsiung = sum(1 for link in atlas.links_of("kaohsiung") if atlas.places[link.other("kaohsiung")].country == "JP")
+    assert int(cells[1]) == kaohsiung and int(cells[-1]) == sum(int(c) for c in cells[:-1])
+
+
+@pytest.mark.parametrize("peak, step", [(0, 1), (3, 1), (6, 2), (13, 5), (39, 10), (99, 20), (260, 100)])
+def test_chart_ticks_are_round(peak: int, step: int) -> None:
+    assert tick_step(peak) == step
+
+
+def test_numbers_read_as_a_person_writes_them(site: Path) -> None:
+    for url in ("cities/taipei", "cities/houston", "quality", "countries/jp", "networks/citynet"):
+        text = text_of(page(site, url))
+        assert not re.search(r"\b1 (places|countries|links|networks|ties)\b", text), url
+        assert " countries on " not in text and " country on " not in text and "Member of 0" not in text, url
+        assert ".." not in text.replace("...", ""), url
+
+
+def test_a_place_timeline_numbers_its_entries_once(site: Path) -> None:
+    html = page(site, "cities/taipei")
+    timeline = html[html.index('<div class="atlas-timeline">'):]
+    starts = [int(n) for n in re.findall(r'<ol start="(\d+)">', timeline)]
+    counts = [body.count("<li") for body in re.findall(r"<ol start=\"\d+\">(.*?)</ol>", timeline, re.S)]
+    assert starts == [1 + sum(counts[:i]) for i in range(len(counts))]
