@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import Visit, chromium, free_port, needs_chromium, serve
+from .browser import Visit, free_port, needs_chromium, serve
 from .build import mkdocs_build
 from .conftest import DataDir
 
@@ -103,36 +103,35 @@ def test_search_text_is_escaped_once(hostile: tuple[Path, str]) -> None:
 
 @needs_chromium
 @pytest.mark.browser
-def test_no_script_from_data_runs_on_hover_click_or_load(hostile: tuple[Path, str]) -> None:
+def test_no_script_from_data_runs_on_hover_click_or_load(hostile: tuple[Path, str], browser: object) -> None:
     _, url = hostile
-    with chromium() as browser:
-        visit = Visit(browser, url)
-        for page in PAGES:
+    visit = Visit(browser, url)
+    for page in PAGES:
+        visit.page.goto(url + page)
+        visit.page.wait_for_load_state("load")
+        found = visit.page.evaluate("""() => ({
+            protocols: [...new Set([...document.querySelectorAll('a[href]')].map(a => a.protocol))],
+            images: [...document.querySelectorAll('article img:not(.leaflet-tile)')].map(i => i.getAttribute('src')),
+            handlers: [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+                .filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name)),
+        })""")
+        assert set(found["protocols"]) <= {"http:", "https:", "mailto:"}, (page, found)
+        assert found["handlers"] == [], page
+        assert found["images"] == [], page  # an image from data never loads, not even from the site
+        visit.page.evaluate("""() => document.querySelectorAll('article *').forEach(e => {
+            for (const kind of ['mouseover', 'mouseenter', 'focus']) e.dispatchEvent(new MouseEvent(kind, {bubbles: true}));
+        })""")
+        links = visit.page.locator("article a:visible")
+        for i in range(min(links.count(), 30)):
+            links.nth(i).hover(force=True, timeout=2000)
+        planted = visit.page.locator("article a", has_text="click me")
+        for i in range(planted.count()):
+            planted.nth(i).click()
             visit.page.goto(url + page)
-            visit.page.wait_for_load_state("load")
-            found = visit.page.evaluate("""() => ({
-                protocols: [...new Set([...document.querySelectorAll('a[href]')].map(a => a.protocol))],
-                images: [...document.querySelectorAll('article img:not(.leaflet-tile)')].map(i => i.getAttribute('src')),
-                handlers: [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
-                    .filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name)),
-            })""")
-            assert set(found["protocols"]) <= {"http:", "https:", "mailto:"}, (page, found)
-            assert found["handlers"] == [], page
-            assert found["images"] == [], page  # an image from data never loads, not even from the site
-            visit.page.evaluate("""() => document.querySelectorAll('article *').forEach(e => {
-                for (const kind of ['mouseover', 'mouseenter', 'focus']) e.dispatchEvent(new MouseEvent(kind, {bubbles: true}));
-            })""")
-            links = visit.page.locator("article a:visible")
-            for i in range(min(links.count(), 30)):
-                links.nth(i).hover(force=True, timeout=2000)
-            planted = visit.page.locator("article a", has_text="click me")
-            for i in range(planted.count()):
-                planted.nth(i).click()
-                visit.page.goto(url + page)
-        visit.page.goto(url)
-        assert NAME.split(" {:")[0] in visit.page.locator("article").inner_text()  # the name shows, as text
-        visit.check_clean()
-        visit.close()
+    visit.page.goto(url)
+    assert NAME.split(" {:")[0] in visit.page.locator("article").inner_text()  # the name shows, as text
+    visit.check_clean()
+    visit.close()
 
 
 # ---------------------------------------------------------------------------

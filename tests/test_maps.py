@@ -18,7 +18,7 @@ from macros.maps import install_assets, kind_scripts, rendered
 from macros.mapsite import ADAPTER_JS, BASEMAP, KIND_JS, KINDS, MAP_CSS, MAP_JS, loader_tag, map_block
 from macros.validate import load
 
-from .browser import Visit, chromium, needs_chromium, serve
+from .browser import Visit, needs_chromium, serve
 from .conftest import DATA, ROOT
 
 EVIL = "<img src=x onerror=window.__xss=1>"
@@ -361,12 +361,6 @@ def make_site(folder: Path) -> Path:
 def server(tmp_path_factory):
     with serve(make_site(tmp_path_factory.mktemp("site"))) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
