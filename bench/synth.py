@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TYPES = ["sister", "sister", "sister", "friendship", "partner", "cooperation", "joint-statement", "port"]
 NETWORKS = ["c40", "iclei", "citynet", "uclg", "mayors-for-peace"]
 # The hand-written pages (content/) name these places: every synthetic atlas has them.
-NAMED = {1668341: "taipei", 1673820: "kaohsiung", 1848354: "yokohama"}
+NAMED = {1668341: "taipei", 1673820: "kaohsiung", 1848354: "yokohama", 1670029: "new-taipei", 1668399: "taichung",
+         1668355: "tainan", 6696918: "taoyuan"}
 
 
 def slug(text: str) -> str:
@@ -36,7 +37,7 @@ def cities(n: int) -> list[tuple[str, dict]]:
     rows = [c for c in rows if c["geonameid"] in NAMED] + [c for c in rows if c["geonameid"] not in NAMED]
     chosen, seen = [], set()
     for city in rows:
-        pid = slug(city["name"])
+        pid = NAMED.get(city["geonameid"]) or slug(city["name"])
         if pid in seen:
             pid = f"{pid}-{city['countrycode'].lower()}"
         if pid in seen:
