@@ -58,26 +58,28 @@ def loader_tag(base: str) -> Markup:
 _MAP_ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
-def map_block(map_id: str, kind: str, label: str, data_url: str, basemap_url: str) -> Markup:
+def map_block(map_id: str, kind: str, label: str, data_url: str, root: str) -> Markup:
     """The HTML of one map in a page (one block, no blank line), as ``Markup`` for templates.
 
-    ``data_url`` is the map's GeoJSON (``mapdata``), ``basemap_url`` the country outlines,
-    both relative to the page. ``label`` names the map for screen readers. No
-    ``<script>``: instant navigation re-creates scripts and would run JSON as code.
+    ``data_url`` is the map's GeoJSON (``mapdata``), relative to the page; ``root`` the page's
+    way to the site root (``../../``), for the country outlines and the map code, which starts
+    loading with the page (the adapter then takes it from there). ``label`` names the map for
+    screen readers. No ``<script>``: instant navigation re-creates scripts and would run JSON as code.
     """
     if not _MAP_ID_RE.fullmatch(map_id or ""):
         raise ValueError(f"map id {map_id!r}: use a letter then letters, digits, '-' or '_'")
     if kind not in KINDS:
         raise ValueError(f"map kind {kind!r}: one of {KINDS}")
     esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
+    code = "".join(f'<link rel="preload" as="script" href="{esc(root + url)}">\n' for url in MAP_JS + [kind_script(kind)])
     return Markup(
         # data-search-exclude: Material's search leaves out "Skip map".
         f'<figure class="atlas-map-figure atlas-map-figure--{kind}" id="{esc(map_id)}-figure" data-search-exclude>\n'
-        # The data starts loading while the page does; the map's fetch() then takes it from there.
-        f'<link rel="preload" as="fetch" crossorigin href="{esc(data_url)}">\n'
+        # The data and the code start loading while the page does; the map's fetch() then takes it from there.
+        f'<link rel="preload" as="fetch" crossorigin href="{esc(data_url)}">\n{code}'
         f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">Skip map</a>\n'
         f'<div class="atlas-map" id="{esc(map_id)}" role="region" aria-label="{esc(label)}" tabindex="0" '
-        f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(basemap_url)}"></div>\n'
+        f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(root + BASEMAP)}"></div>\n'
         f'<span class="atlas-map-end" id="{esc(map_id)}-end" tabindex="-1"></span>\n'
         "</figure>"
     )

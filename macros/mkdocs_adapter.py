@@ -111,7 +111,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, uri, content=SKELETON, inclusion=inclusion))
     global_map = mapsite.map_block("map-global", "world", "Map of every place and link in the atlas",
-                                   mapsite.DATA_FILE, relative("map/", mapsite.BASEMAP))
+                                   mapsite.DATA_FILE, relative("map/", ""))
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
     embed = mapsite.embed_block(relative(mapsite.EMBED_PAGE, mapsite.BASEMAP))
     files.append(File.generated(config, "embed.md", content=EMBED_FRONT + embed, inclusion=InclusionLevel.NOT_IN_NAV))

@@ -52,7 +52,7 @@ class GeneratedPage:
 def map_html(view: "View", kind: str, map_id: str, label: str, embed: bool = True) -> Markup:
     """A page's map: drawn from the map.geojson file beside the page (GeneratedPage.map_data),
     and the HTML that embeds it in another site (``embed``: the page's map is the embed page's)."""
-    block = mapsite.map_block(map_id, kind, label, mapsite.DATA_FILE, view.url(mapsite.BASEMAP))
+    block = mapsite.map_block(map_id, kind, label, mapsite.DATA_FILE, view.url(""))
     if not embed:
         return block
     return block + mapsite.embed_snippet(view.site.absolute(f"{mapsite.EMBED_PAGE}?map={view.here}"), label)

@@ -89,15 +89,18 @@ def parse_block(block: str) -> dict[str, dict]:
 
 
 def test_map_block_structure():
-    block = map_block("place-map", "place", "Links of Taipei", "map.geojson", "../../b.geojson")
+    block = map_block("place-map", "place", "Links of Taipei", "map.geojson", "../../")
     assert block.startswith('<figure class="atlas-map-figure atlas-map-figure--place" id="place-map-figure" data-search-exclude>')
     assert block.endswith("</figure>") and "\n\n" not in block  # one Markdown HTML block
     assert '<a class="atlas-map-skip" href="#place-map-end">Skip map</a>' in block
     elements = parse_block(block)
     assert elements["place-map"] == {
         "tag": "div", "class": "atlas-map", "id": "place-map", "role": "region", "aria-label": "Links of Taipei",
-        "tabindex": "0", "data-kind": "place", "data-src": "map.geojson", "data-basemap": "../../b.geojson",
+        "tabindex": "0", "data-kind": "place", "data-src": "map.geojson", "data-basemap": "../../" + BASEMAP,
     }
+    # The map's code starts loading with the page, in the order the adapter runs it.
+    assert re.findall(r'<link rel="preload" as="script" href="([^"]+)">', block) == ["../../" + url for url in MAP_JS] + [
+        "../../assets/atlas/maps/place.js"]
     assert block.index('id="place-map-end"') > block.index('id="place-map"')
     # No <script>: Material's instant navigation would strip its type and run the JSON.
     assert "<script" not in block
@@ -106,7 +109,7 @@ def test_map_block_structure():
 def test_map_block_escapes_and_goes_into_templates_as_html():
     from jinja2 import Environment
 
-    block = map_block("m1", "group", 'Label "quoted" <b>& {{ x }}', 'a.geojson?a=1&b="2"', "b.geojson")
+    block = map_block("m1", "group", 'Label "quoted" <b>& {{ x }}', 'a.geojson?a=1&b="2"', "")
     assert parse_block(block)["m1"]["aria-label"] == 'Label "quoted" <b>& {{ x }}'
     assert parse_block(block)["m1"]["data-src"] == 'a.geojson?a=1&b="2"'
     assert "<b>" not in block
@@ -117,7 +120,7 @@ def test_map_block_escapes_and_goes_into_templates_as_html():
 @pytest.mark.parametrize("map_id, kind", [("", "place"), ("1map", "place"), ('m" onload="x', "place"), ("m", "globe")])
 def test_map_block_rejects_bad_ids_and_kinds(map_id, kind):
     with pytest.raises(ValueError):
-        map_block(map_id, kind, "x", "map.geojson", "b.geojson")
+        map_block(map_id, kind, "x", "map.geojson", "")
 
 
 # ---------------------------------------------------------------------------
@@ -329,7 +332,7 @@ def page_html(body: str) -> str:
 
 
 def block(map_id: str, kind: str, data: str) -> str:
-    return map_block(map_id, kind, f"Map {map_id}", data, BASEMAP)
+    return map_block(map_id, kind, f"Map {map_id}", data, "")
 
 
 def make_site(folder: Path) -> Path:

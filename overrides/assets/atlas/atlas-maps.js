@@ -214,8 +214,7 @@
       layer.bindTooltip(function () { return tooltip(entry.picked); }, { sticky: true });
       layer.bindPopup(function () { return popup(entry)(entry.picked); }, POPUP);
     });
-    entry.linkLayers = layers.links;
-    drawLinks(entry);
+    entry.linkLayers = layers.links; // drawn once the controls have said which links to show (api.load)
   }
 
   function drawLinks(entry) { // each link shown when its type, its status and its year are all wanted
@@ -354,6 +353,11 @@
         addPlaces(entry, layers, points, coords);
         drawn[element.id] = entry;
         map.fire("atlas:ready", { entry: entry }); // the controls (SharedView first: they start as the address says)
+        window.cancelAnimationFrame(entry.pending); // the links, once, as the controls now want them
+        entry.pending = false;
+        drawLinks(entry);
+        raisePlaces(entry);
+        map.fire("atlas:shown");
         element.setAttribute("data-atlas-state", "ready");
       })
       .catch(function (error) { fail(element, error); });
@@ -424,16 +428,19 @@
     document.querySelectorAll(".atlas-map:not([data-atlas-state])").forEach(function (element) {
       if (element.hasAttribute("data-embed")) element.setAttribute("data-embed", embed(element));
       element.setAttribute("data-atlas-state", "waiting");
-      if (near) near.observe(element);
-      else draw([element]);
+      if (near && element.getBoundingClientRect().top > 1.5 * window.innerHeight) near.observe(element);
+      else draw([element]); // in view, or nearly: at once
     });
   }
 
-  // Material's document$ emits now and after each instant-navigation page swap.
-  function start() {
+  // The page's maps at once: this script is deferred, so the page is parsed, and the map code
+  // loads while the theme's script runs. Then after each instant-navigation page swap, which
+  // Material's document$ tells (it is there from DOMContentLoaded on).
+  function follow() {
     if (window.document$) window.document$.subscribe(init);
     else init();
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  if (document.readyState !== "loading") init();
+  if (window.document$) follow();
+  else document.addEventListener("DOMContentLoaded", follow);
 })();
