@@ -89,3 +89,33 @@ def test_tables_on_a_phone_break_no_word_and_clip_nothing(browser: object, base:
     assert visit.page.evaluate(TABLE_CHECK) == {"broken": [], "clipped": []}
     visit.close()
 
+
+
+def test_a_long_table_of_links_filters_by_type_status_and_years(browser: object, base: str, atlas) -> None:
+    visit = Visit(browser, base, viewport=(390, 844), touch=True)
+    page = visit.page
+    page.goto(base + "cities/kaohsiung/")
+    links = atlas.links_of("kaohsiung")
+    form = page.locator("form.atlas-table-filters")
+    assert form.is_visible() and form.locator("output").text_content() == f"{len(links)} links"
+    table = page.locator("#" + form.get_attribute("data-table"))
+    shown = table.locator("tbody tr.atlas-link:visible")
+    # "What did Kaohsiung sign in 2024-25?"
+    form.locator("input[name=from]").fill("2024")
+    form.locator("input[name=to]").fill("2025")
+    signed = [link for link in links if link.signed and 2024 <= link.signed.year <= 2025]
+    assert form.locator("output").text_content() == f"Showing {len(signed)} of {len(links)} links (undated links left out)"
+    assert sorted(shown.evaluate_all("rows => rows.map(r => r.dataset.year)")) == sorted(str(l.signed.year) for l in signed)
+    form.locator("input[name=from]").fill("")
+    form.locator("input[name=to]").fill("")
+    form.locator("select[name=type]").select_option("sister")
+    form.locator("select[name=status]").select_option("active")
+    wanted = [link for link in links if link.rel.type == "sister" and link.status == "active"]
+    assert shown.count() == len(wanted) and set(shown.evaluate_all("rows => rows.map(r => r.dataset.type)")) == {"sister"}
+    # A link's note row goes with its link; the filters fit a phone's width.
+    assert page.evaluate("""(id) => [...document.querySelectorAll('#' + id + ' tr.atlas-link-note')]
+        .every(n => n.hidden === n.previousElementSibling.hidden)""", form.get_attribute("data-table"))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert visit.page.evaluate(TABLE_CHECK) == {"broken": [], "clipped": []}
+    visit.check_clean()
+    visit.close()

@@ -53,7 +53,41 @@
       });
     });
   }
+  // A long table of links: its rows by type, status and the years they were signed (_m.html, link_filters).
+  function wanted(row, form) {
+    var type = form.elements.type.value, status = form.elements.status.value;
+    var from = parseInt(form.elements.from.value, 10), to = parseInt(form.elements.to.value, 10);
+    var year = parseInt(row.getAttribute("data-year"), 10);
+    if (type && row.getAttribute("data-type") !== type) return false;
+    if (status && row.getAttribute("data-status") !== status) return false;
+    if ((!isNaN(from) || !isNaN(to)) && isNaN(year)) return false; // years asked for: undated links are out
+    return !(year < from || year > to);
+  }
+  function makeLinkFilters(form) {
+    if (form.dataset.atlasFilter) return;
+    form.dataset.atlasFilter = "1";
+    var table = document.getElementById(form.getAttribute("data-table")), count = form.querySelector("output");
+    if (!table) return;
+    function update() {
+      var shown = 0, all = 0, last = true;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        if (row.classList.contains("atlas-link-note")) { row.hidden = !last; return; } // with its link
+        last = wanted(row, form);
+        row.hidden = !last;
+        all += 1;
+        shown += last ? 1 : 0;
+      });
+      var dated = form.elements.from.value || form.elements.to.value ? " (undated links left out)" : "";
+      count.textContent = shown === all ? all + " links" : "Showing " + shown + " of " + all + " links" + dated;
+    }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    update();
+  }
   function init() {
+    document.querySelectorAll("form.atlas-table-filters").forEach(makeLinkFilters);
     document.querySelectorAll("table.atlas-sortable").forEach(makeSortable);
     document.querySelectorAll("input.atlas-filter").forEach(makeFilter);
   }
