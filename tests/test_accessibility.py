@@ -119,3 +119,15 @@ def test_a_long_table_of_links_filters_by_type_status_and_years(browser: object,
     assert visit.page.evaluate(TABLE_CHECK) == {"broken": [], "clipped": []}
     visit.check_clean()
     visit.close()
+
+
+def test_the_table_of_a_type_filters_by_status_and_years(browser: object, base: str, atlas) -> None:
+    visit = Visit(browser, base)
+    visit.page.goto(base + "types/sister/")
+    form = visit.page.locator("form.atlas-table-filters")
+    links = [link for link in atlas.links if link.rel.type == "sister"]
+    form.locator("input[name=from]").fill("2000")
+    after = [link for link in links if link.signed and link.signed.year >= 2000]
+    assert form.locator("output").text_content() == f"Showing {len(after)} of {len(links)} links (undated links left out)"
+    visit.check_clean()
+    visit.close()
