@@ -98,6 +98,14 @@ class Atlas:
             for section in type(self.vocabulary).model_fields
         }
 
+    def suspensions_of(self, link: Link) -> list:
+        """The suspension events either place records with the other (a pause: the link's status stays its own)."""
+        found = []
+        for pid, other in ((link.owner, link.partner), (link.partner, link.owner)):
+            place = self.places.get(pid)
+            found += [e for e in (place.events if place else []) if e.kind == "suspension" and other in e.with_]
+        return sorted(found, key=lambda e: str(e.date or ""))
+
     def term(self, section: str, term_id: str) -> Term:
         return self.terms[section][term_id]
 

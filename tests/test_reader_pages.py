@@ -56,3 +56,12 @@ def test_a_place_timeline_numbers_its_entries_once(site: Path) -> None:
     starts = [int(n) for n in re.findall(r'<ol start="(\d+)">', timeline)]
     counts = [body.count("<li") for body in re.findall(r"<ol start=\"\d+\">(.*?)</ol>", timeline, re.S)]
     assert starts == [1 + sum(counts[:i]) for i in range(len(counts))]
+
+
+def test_a_suspension_event_shows_on_the_rows_of_the_ties_it_paused(site: Path) -> None:
+    row = lambda html, partner: re.search(rf'<tr class="atlas-link[^>]*>\s*<td><a href="[^"]*{partner}/">.*?</tr>', html, re.S).group(0)  # noqa: E731
+    taipei = page(site, "cities/taipei")
+    for partner in ("manila", "quezon-city"):
+        assert "suspended <time datetime=\"2013-05\">2013-05</time> (an event)" in row(taipei, partner)
+    assert "suspended" not in text_of(row(taipei, "houston"))
+    assert text_of(page(site, "countries/ph")).count("suspended 2013-05 (an event)") >= 3
