@@ -65,3 +65,10 @@ def test_a_suspension_event_shows_on_the_rows_of_the_ties_it_paused(site: Path) 
         assert "suspended <time datetime=\"2013-05\">2013-05</time> (an event)" in row(taipei, partner)
     assert "suspended" not in text_of(row(taipei, "houston"))
     assert text_of(page(site, "countries/ph")).count("suspended 2013-05 (an event)") >= 3
+
+
+def test_yokohamas_page_names_the_joint_statement_and_the_port_no_source_identifies(site: Path) -> None:
+    text = text_of(page(site, "cities/yokohama"))
+    assert re.search(r"Yokohama reports 5 joint statements \(as of 2024-10-21\)( \[\d+\])+ ; the atlas records 4 \(Joint statement\)\. "
+                     r"Cotonou, Abidjan, Tel Aviv-Yafo and Callao are identified; the fifth is not", text)
+    assert re.search(r"Yokohama reports 6 sister/friendship/trade cooperation ports( \[\d+\])+ ; the atlas records 5 .*the sixth was not found", text)
