@@ -184,7 +184,7 @@ def contents(atlas: Atlas) -> dict[str, str]:
     for name, (columns, rows) in TABLES.items():
         files[name] = csv_text(columns, rows(atlas))
     for name, record in SCHEMA_FILES.items():
-        files[f"{SCHEMAS_DIR}/{name}"] = schema_text(record)
+        files[f"{SCHEMAS_DIR}/{name}"] = schema_text(record, atlas.vocabulary)
     return files
 
 
