@@ -441,6 +441,16 @@ def markdown_texts(record: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple,
                 yield from markdown_texts(item, path + ((key, i) if isinstance(value, list) else (key,)))
 
 
+def values_in(record: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """(path, value) of every field of a record and of the records inside it, outer ones first."""
+    for name, info in type(record).model_fields.items():
+        value, key = getattr(record, name), info.alias or name
+        yield path + (key,), value
+        for i, item in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(item, BaseModel):
+                yield from values_in(item, path + ((key, i) if isinstance(value, list) else (key,)))
+
+
 def field_names(model: type[BaseModel]) -> list[str]:
     """The YAML names of a record type's fields, in the model's (and the canonical file's) order."""
     return [info.alias or name for name, info in model.model_fields.items()]
