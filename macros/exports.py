@@ -281,7 +281,11 @@ SOURCES = [
     {"title": "The works each record cites (sources.csv, citations.csv)", "path": "sources.csv"},
     {"title": "GeoNames: coordinates and populations (CC BY 4.0)", "path": "https://www.geonames.org/"},
 ]
-MEDIA_TYPES = {"json": "application/json", "geojson": "application/geo+json"}
+MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
+
+
+def media_type(path: str) -> str:
+    return "application/schema+json" if path.startswith(SCHEMAS_DIR + "/") else MEDIA_TYPES[path.rsplit(".", 1)[1]]
 
 
 def version() -> str:
@@ -319,7 +323,7 @@ def _table_schema(columns: list[Column], key: tuple[str, ...]) -> dict:
 def _resource(path: str, **described: Any) -> dict:
     extension = path.rsplit(".", 1)[1]
     return {"name": _resource_name(path), "path": path, "description": DOWNLOADS[path], "format": extension,
-            "mediatype": MEDIA_TYPES.get(extension, f"text/{extension}"), "encoding": "utf-8", **described}
+            "mediatype": media_type(path), "encoding": "utf-8", **described}
 
 
 def datapackage(atlas: Atlas, site_url: str = "") -> str:

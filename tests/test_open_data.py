@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from frictionless import Package
+from pyld import jsonld
 
 from macros import exports
 
@@ -93,3 +95,57 @@ def test_without_source_date_epoch_the_build_date_is_the_datas_latest(atlas, mon
     latest = max(exports.dates(atlas))
     assert exports.build_date(atlas).strftime("%Y-%m-%d").startswith(str(latest))
     assert json.loads(exports.datapackage(atlas))["created"] == exports.build_date(atlas).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- Structured data for search engines --------------------------------------------------------
+
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+# The terms of schema.org's JSON-LD context that these pages use, as that context defines them
+# (served from here: the tests run offline).
+SCHEMA_ORG_CONTEXT = {"@context": {"@vocab": "https://schema.org/", **{
+    term: {"@type": "@id"} for term in ("sameAs", "url", "license", "contentUrl")}}}
+
+
+def json_ld(site: Path, url: str) -> list[dict]:
+    return [json.loads(text) for text in JSON_LD.findall((site / url / "index.html").read_text(encoding="utf-8"))]
+
+
+def expanded(document: dict) -> list[dict]:
+    def load(url: str, options: dict) -> dict:
+        assert url.rstrip("/") == "https://schema.org", url
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": SCHEMA_ORG_CONTEXT}
+
+    return jsonld.expand(document, {"documentLoader": load})
+
+
+def test_home_and_downloads_pages_describe_the_atlas_as_a_dataset(site: Path, atlas) -> None:
+    for url in ("", "downloads/"):
+        [found] = json_ld(site, url)
+        assert found["@type"] == "Dataset" and found["license"] == exports.LICENCE_URL
+        assert found["creator"]["name"] == "City Diplomacy Atlas contributors" and found["description"]
+        assert found["temporalCoverage"] == f"{min(exports.dates(atlas))}/{max(exports.dates(atlas))}"
+        assert found["spatialCoverage"]["geo"]["@type"] == "GeoShape"
+        formats = {d["name"]: d["encodingFormat"] for d in found["distribution"]}
+        assert formats["datapackage.json"] == "application/json" and formats["places.csv"] == "text/csv"
+        assert all(d["contentUrl"].startswith("https://") for d in found["distribution"])
+    assert not json_ld(site, "about/")  # only those two pages
+
+
+def test_each_place_page_carries_a_place_with_coordinates_and_geonames(site: Path, atlas) -> None:
+    for pid, place in atlas.iter_places():
+        [found] = json_ld(site, f"cities/{pid}/")
+        assert found["@type"] in ("City", "Place") and found["name"] == place.name
+        assert [found["geo"]["latitude"], found["geo"]["longitude"]] == place.coordinates
+        if place.geonames:
+            assert f"https://www.geonames.org/{place.geonames}/" in found["sameAs"]
+
+
+def test_the_json_ld_expands_as_json_ld(site: Path) -> None:
+    [dataset] = expanded(json_ld(site, "")[0])
+    assert dataset["@type"] == ["https://schema.org/Dataset"]
+    assert dataset["https://schema.org/license"] == [{"@id": exports.LICENCE_URL}]
+    assert len(dataset["https://schema.org/distribution"]) == len(exports.DOWNLOADS)
+    [taipei] = expanded(json_ld(site, "cities/taipei/")[0])
+    assert taipei["@type"] == ["https://schema.org/City"]
+    assert taipei["https://schema.org/sameAs"] == [{"@id": "https://www.geonames.org/1668341/"}]
+    assert taipei["https://schema.org/geo"][0]["https://schema.org/latitude"] == [{"@value": 25.0531}]
