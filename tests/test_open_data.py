@@ -1,4 +1,5 @@
-"""The atlas as open data: the Data Package a data user downloads, checked as they would check it."""
+"""The atlas as open data, checked as its users check it: the Data Package a data user downloads
+(`frictionless validate`), the JSON-LD a search engine reads, the CITATION.cff a researcher cites."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import jsonschema
 import pytest
 from frictionless import Package
 from pyld import jsonld
 
 from macros import exports
+from macros.yamlload import parse, read
+
+from .conftest import ROOT
 
 pytestmark = pytest.mark.build
 
@@ -149,3 +155,27 @@ def test_the_json_ld_expands_as_json_ld(site: Path) -> None:
     assert taipei["@type"] == ["https://schema.org/City"]
     assert taipei["https://schema.org/sameAs"] == [{"@id": "https://www.geonames.org/1668341/"}]
     assert taipei["https://schema.org/geo"][0]["https://schema.org/latitude"] == [{"@value": 25.0531}]
+
+
+# --- CITATION.cff ------------------------------------------------------------------------------
+
+def cff_schema() -> dict:
+    """The CFF 1.2.0 JSON Schema as cffconvert ships it (`make setup` keeps its wheel in .venv/wheels)."""
+    [wheel] = (Path(sys.prefix) / "wheels").glob("cffconvert-*.whl") or [None]
+    assert wheel is not None, "run `make setup`: it keeps cffconvert's wheel in .venv/wheels"
+    with zipfile.ZipFile(wheel) as opened:
+        return json.loads(opened.read("cffconvert/schemas/1.2.0/schema.json"))
+
+
+def test_citation_cff_is_valid_cff_1_2_0_with_the_packages_version_and_a_date() -> None:
+    citation = parse(read(ROOT / "CITATION.cff")).data  # YAML 1.2, as CFF reads it: dates stay text
+    errors = [e.message for e in jsonschema.Draft7Validator(cff_schema()).iter_errors(citation)]
+    assert errors == []
+    assert citation["cff-version"] == "1.2.0" and citation["version"] == exports.version()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", citation["date-released"])
+    assert citation["license"] == "CC-BY-4.0" and citation["type"] == "dataset"
+
+
+def test_a_wrong_citation_cff_is_refused_by_the_schema() -> None:
+    citation = parse(read(ROOT / "CITATION.cff")).data
+    assert not jsonschema.Draft7Validator(cff_schema()).is_valid({**citation, "date-released": "2026-13-03", "authors": []})
