@@ -121,7 +121,8 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
     def download_fields(name: str) -> Markup:
         if name not in exports.TABLES:
             raise ValueError(f"download_fields: name='{name}': one of {', '.join(exports.TABLES)}")
-        body = "".join(f"<tr><td><code>{escape(c.name)}</code></td><td>{escape(c.meaning)}</td></tr>" for c in exports.TABLES[name][0])
+        columns = exports.table(atlas, name)[0]  # the file's columns: none that is empty in every row
+        body = "".join(f"<tr><td><code>{escape(c.name)}</code></td><td>{escape(c.meaning)}</td></tr>" for c in columns)
         return Markup(f'<table class="atlas-table atlas-fields"><caption>{escape(name)}</caption>'
                       f"<thead><tr><th>Column</th><th>Meaning</th></tr></thead><tbody>{body}</tbody></table>")
 

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from pydantic import ValidationError
+
 from .schema import write_schemas
 from .validate import inert, load
 from .yamlload import YamlError, read_text, write
@@ -64,7 +66,12 @@ def fmt(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    print(json.dumps([str(p) for p in write_schemas(Path(args.out_dir))]))
+    try:
+        written = write_schemas(Path(args.out_dir), Path(args.data))
+    except ValidationError:
+        print(f"atlas schema: error: {inert(str(Path(args.data) / 'vocabulary.yaml'))} is not valid: run `atlas check`", file=sys.stderr)
+        return 1
+    print(json.dumps([str(p) for p in written]))
     return 0
 
 
@@ -197,6 +204,7 @@ def parser() -> argparse.ArgumentParser:
     formatter.add_argument("--check", action="store_true", help="change nothing: list the files that are not canonical, exit 1 if any")
     schemas = _command(commands, "schema", schema, "write the JSON Schema files for editors", "atlas schema schemas")
     schemas.add_argument("out_dir", nargs="?", default="schemas", help="where to write them (default: schemas)")
+    schemas.add_argument("--data", default="data", help="the data folder whose vocabulary and countries the schemas list (default: data)")
     return top
 
 

@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import mapsite, pages, sitefiles
+from . import mapsite, pages, sitefiles, structured
 from .atlas import Atlas
 from .render import relative
 from .validate import load
@@ -201,12 +201,23 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
         made = build.made.take(page.file.src_uri)
         page.meta["title"], page.content, edit = Markup(made.title), made.html, made.edit  # a title in mkdocs.yml's nav stays the nav's
         page.meta["description"] = Markup(made.description)
+        page.meta["jsonld"] = Markup(made.jsonld)
         page.toc = get_toc([{"level": 2, "id": id, "name": text, "children": []} for id, text in made.headings])
-    elif isinstance(page.meta.get("description"), str) and not isinstance(page.meta["description"], Markup):
-        page.meta["description"] = escape(" ".join(page.meta["description"].split()))
+    else:
+        if isinstance(page.meta.get("description"), str) and not isinstance(page.meta["description"], Markup):
+            page.meta["description"] = escape(" ".join(page.meta["description"].split()))
+        page.meta["jsonld"] = _jsonld(page.meta.get("jsonld"))
     if edit:
         page.edit_url = build.site.edit_url(edit)
     return context
+
+
+def _jsonld(asked: Any) -> Markup:
+    """A hand-written page's JSON-LD: `jsonld: dataset` in its front matter gives the atlas's
+    schema.org Dataset (the home and downloads pages); nothing else is printed."""
+    if asked != "dataset" or build.atlas is None:
+        return Markup("")
+    return Markup(structured.script_text(structured.dataset(build.atlas, build.site)))
 
 
 def forked_stream(work: Callable[[], Generator[Any, None, None]]) -> Generator[Any, None, None]:

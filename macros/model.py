@@ -40,6 +40,31 @@ RESERVED_IDS = frozenset(
 )
 DEFAULT_COLOR = "#777777"  # a vocabulary term without a colour of its own
 FIRST_YEAR, LAST_YEAR = 1000, 2100  # a year outside these is a typo, not history
+LATITUDE, LONGITUDE = (-90, 90), (-180, 180)  # WGS 84 decimal degrees
+# A date's text as far as a regular expression can tell: a year of FIRST_YEAR..LAST_YEAR, month
+# 01-12, day 01-31 (the validator also knows each month's length).
+DATE_PATTERN = r"^(1[0-9]{3}|20[0-9]{2}|2100)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+# JSON Schema keyword naming the list of values a field takes from the data (vocabulary terms,
+# country codes): `macros.schema` replaces it with an `enum` of them.
+ENUM_FROM = "x-atlas-enum"
+
+
+@dataclass(frozen=True)
+class JsonSchema:
+    """JSON Schema keywords for editors only; the model's validators do the checking (with
+    their own messages). Keywords are (name, value) pairs."""
+
+    keywords: tuple[tuple[str, Any], ...]
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> dict:
+        schema = handler(core)
+        schema.update(self.keywords)
+        return schema
+
+
+def terms_of(section: str) -> JsonSchema:
+    """An id from vocabulary.yaml's `section` (or a country code, section "countries")."""
+    return JsonSchema(((ENUM_FROM, section),))
 
 
 @dataclass(frozen=True, order=True)
@@ -100,7 +125,7 @@ class PartialDate:
         return {
             "anyOf": [
                 {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
-                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                {"type": "string", "pattern": DATE_PATTERN},
             ],
             "description": "A date as precise as the source gives it: YYYY, YYYY-MM or YYYY-MM-DD.",
         }
@@ -160,9 +185,10 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Id = Annotated[str, AfterValidator(_check_id), Field(pattern=ID_PATTERN)]
-Url = Annotated[str, AfterValidator(_check_url), Field(pattern=r"^https?://")]
-Country = Annotated[str, AfterValidator(_check_country), Field(pattern=r"^[A-Z]{2}$")]
+Id = Annotated[str, AfterValidator(_check_id), JsonSchema((("pattern", ID_PATTERN),))]
+Url = Annotated[str, AfterValidator(_check_url), JsonSchema((("pattern", r"^https?://[^\s/?#]+"),))]
+Country = Annotated[str, AfterValidator(_check_country), terms_of("countries")]
+RelationshipType = Annotated[Id, terms_of("relationship_types")]
 Markdown = Annotated[str, Field(description="Markdown text (raw HTML is shown as text).")]
 Text = Annotated[str, Field(min_length=1), AfterValidator(_check_text)]
 Language = Annotated[str, AfterValidator(_check_language), Field(description="A BCP 47 language tag.")]
@@ -208,7 +234,7 @@ class Alternative(Record):
     signed: Optional[PartialDate] = Field(None, description="The date this source gives.")
     ended: Optional[PartialDate] = Field(None, description="The end date this source gives.")
     since: Optional[PartialDate] = Field(None, description="The start date this source gives.")
-    type: Optional[Id] = Field(None, description="The relationship type this source gives.")
+    type: Optional[RelationshipType] = Field(None, description="The relationship type this source gives.")
     status: Optional[Literal["active", "ended", "suspended", "disputed"]] = Field(
         None, description="The status this source gives."
     )
@@ -227,14 +253,14 @@ class Relationship(Record):
     """A link between this place and another, recorded once in either place's file."""
 
     with_: Id = Field(alias="with", description="The partner place's id (its file name in data/cities/).")
-    type: Id = Field(description="Relationship type: an id from vocabulary.yaml `relationship_types`.")
+    type: RelationshipType = Field(description="Relationship type: an id from vocabulary.yaml `relationship_types`.")
     wording: Optional[str] = Field(None, description="The source's own name for the tie, where it says more than the type.")
     body: Optional[str] = Field(None, description="The body on this side when it is not the city government (a port, council, district, board).")
     partner_body: Optional[str] = Field(None, description="The body on the partner's side, likewise.")
     signed: Optional[PartialDate] = Field(None, description="When it was signed, as precise as the source; omit when unknown.")
     ended: Optional[PartialDate] = Field(None, description="When it ended; implies status ended unless given.")
     status: Optional[Status] = Field(None, description="active (default), ended, suspended or disputed.")
-    topics: list[Id] = Field(default_factory=list, description="Topic ids from vocabulary.yaml `topics`.")
+    topics: list[Annotated[Id, terms_of("topics")]] = Field(default_factory=list, description="Topic ids from vocabulary.yaml `topics`.")
     note: Optional[Markdown] = Field(None, description="Caveats and context.")
     sources: Sources
     alternatives: list[Alternative] = Field(default_factory=list, description="What other sources say where they disagree.")
@@ -251,7 +277,7 @@ class Membership(Record):
     network: Id = Field(description="The network's id (its file name in data/networks/).")
     since: Optional[PartialDate] = Field(None, description="When it joined.")
     until: Optional[PartialDate] = Field(None, description="When it left.")
-    role: Id = Field("member", description="Role id from vocabulary.yaml `roles`.")
+    role: Annotated[Id, terms_of("roles")] = Field("member", description="Role id from vocabulary.yaml `roles`.")
     note: Optional[Markdown] = None
     sources: Sources
     alternatives: list[Alternative] = Field(default_factory=list)
@@ -262,7 +288,7 @@ class Event(Record):
 
     date: Optional[PartialDate] = Field(None, description="When it happened.")
     title: Text = Field(description="One line saying what happened.")
-    kind: Id = Field(description="Event kind id from vocabulary.yaml `event_kinds`.")
+    kind: Annotated[Id, terms_of("event_kinds")] = Field(description="Event kind id from vocabulary.yaml `event_kinds`.")
     with_: list[Id] = Field(default_factory=list, alias="with", description="Other places involved.")
     network: Optional[Id] = Field(None, description="A network involved.")
     program: Optional[Id] = Field(None, description="A programme involved.")
@@ -271,10 +297,18 @@ class Event(Record):
 
 
 
+class _OneOrMany:
+    """In the JSON Schema, a list of values may be written as one value (see _one_or_many)."""
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> dict:
+        many = handler(core)
+        return {"anyOf": [many["items"], many]}
+
+
 class Reported(Record):
     """A count the place publishes about itself (e.g. 'Taipei has 53 sister cities')."""
 
-    of: Annotated[list[Id], BeforeValidator(_one_or_many)] = Field(
+    of: Annotated[list[RelationshipType], BeforeValidator(_one_or_many), _OneOrMany()] = Field(
         description="Relationship type id(s) the count covers; the atlas counts the same types."
     )
     label: Optional[str] = Field(None, description="The source's own name for what it counts (e.g. 'allied cities').")
@@ -296,14 +330,20 @@ class Profile(Record):
     sources: Sources
 
 
+_LAT_LON = JsonSchema((("prefixItems", [
+    {"type": "number", "minimum": LATITUDE[0], "maximum": LATITUDE[1], "description": "latitude"},
+    {"type": "number", "minimum": LONGITUDE[0], "maximum": LONGITUDE[1], "description": "longitude"},
+]),))
+
+
 class Place(Record):
     """A place: city, township, district, county, prefecture, province, state or territory."""
 
     name: Text = Field(description="English name.")
     names: dict[Language, Text] = Field(default_factory=dict, description="Names in other languages or scripts, keyed by BCP 47 tag (ja, zh-Hant, ko).")
-    kind: Id = Field("city", description="Place kind id from vocabulary.yaml `place_kinds`.")
+    kind: Annotated[Id, terms_of("place_kinds")] = Field("city", description="Place kind id from vocabulary.yaml `place_kinds`.")
     country: Country = Field(description="ISO 3166-1 alpha-2 code (TW for Taiwan).")
-    coordinates: Annotated[list[float], Field(min_length=2, max_length=2)] = Field(
+    coordinates: Annotated[list[float], Field(min_length=2, max_length=2), _LAT_LON] = Field(
         description="[latitude, longitude] in WGS 84 decimal degrees."
     )
     coordinates_note: Optional[str] = Field(None, description="What the point is when not the place itself (e.g. the prefectural seat).")
@@ -332,7 +372,7 @@ class Network(Record):
     name: Text = Field(description="Full name.")
     short_name: Optional[str] = Field(None, description="Acronym or short form (C40, ICLEI).")
     names: dict[Language, Text] = Field(default_factory=dict, description="Names in other languages.")
-    kind: Id = Field("network", description="Network kind id from vocabulary.yaml `network_kinds`.")
+    kind: Annotated[Id, terms_of("network_kinds")] = Field("network", description="Network kind id from vocabulary.yaml `network_kinds`.")
     founded: Optional[PartialDate] = Field(None, description="When it was founded.")
     url: Optional[Url] = Field(None, description="Official website.")
     summary: Optional[Markdown] = None
@@ -409,6 +449,16 @@ def markdown_texts(record: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple,
         for i, item in enumerate(value if isinstance(value, list) else [value]):
             if isinstance(item, BaseModel):
                 yield from markdown_texts(item, path + ((key, i) if isinstance(value, list) else (key,)))
+
+
+def values_in(record: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """(path, value) of every field of a record and of the records inside it, outer ones first."""
+    for name, info in type(record).model_fields.items():
+        value, key = getattr(record, name), info.alias or name
+        yield path + (key,), value
+        for i, item in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(item, BaseModel):
+                yield from values_in(item, path + ((key, i) if isinstance(value, list) else (key,)))
 
 
 def field_names(model: type[BaseModel]) -> list[str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, U
 
 from markupsafe import Markup, escape
 
-from . import exports, figures, mapsite, quality, search
+from . import exports, figures, mapsite, quality, search, structured
 from .atlas import Atlas, Link, link_order
 from .countries import countries
 from .model import GEONAMES_SOURCE, PartialDate, Place, SourceEntry
@@ -42,6 +42,8 @@ class GeneratedPage:
     # One or two sentences from the page's own figures, HTML-escaped like the title: its
     # <meta name="description">, what search results and link previews show of it.
     description: str = ""
+    # Its schema.org JSON-LD, ready for a <script type="application/ld+json"> (macros.structured).
+    jsonld: str = ""
 
     @property
     def headings(self) -> list[tuple[str, str]]:
@@ -505,9 +507,11 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         file=atlas.files[("cities", pid)],
     )
     title = title or place_titles(atlas)[pid]
-    return generated(uri, title, body, False, atlas.files[("cities", pid)],
+    description = place_description(atlas, pid, fig, title)
+    page = generated(uri, title, body, False, atlas.files[("cities", pid)],
                      search.place_title(atlas, pid), search.place_text(atlas, pid),
-                     methodcaller("place", pid, here), place_description(atlas, pid, fig, title))
+                     methodcaller("place", pid, here), description)
+    return replace(page, jsonld=structured.script_text(structured.place(atlas, pid, site.absolute(here), description)))
 
 
 def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:

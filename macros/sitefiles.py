@@ -41,7 +41,7 @@ def make_files(atlas: Atlas, site: pages.SiteConfig, site_dir: Path, project: Pa
     for path, text in {**maps.kind_scripts(types), "map/" + mapsite.DATA_FILE: data.world("map/")}.items():
         write(site_dir / path, text)
     drawn = time.perf_counter()
-    exports.write_all(atlas, site_dir)
+    exports.write_all(atlas, site_dir, site.site_url)
     for name, text in data.downloads().items():
         write(site_dir / "downloads" / name, text)
     write(site_dir / "feed.xml", feed.atom(atlas, site))

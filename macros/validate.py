@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import countries, quality
 from .atlas import Atlas
-from .model import FIRST_YEAR, FOLDERS, LAST_YEAR, RESERVED_IDS, is_id, markdown_texts, Alternative, Place, Record, Vocabulary, field_names, nested_model
+from .model import FIRST_YEAR, FOLDERS, LAST_YEAR, LATITUDE, LONGITUDE, RESERVED_IDS, is_id, markdown_texts, Alternative, Place, Record, Vocabulary, field_names, nested_model
 from .render import markdown_problem
 from .yamlload import YAML11_BOOLS, Document, YamlError, parse, read
 
@@ -247,10 +247,9 @@ class _References:
     def place(self, report: _FileReport, pid: str, place: Place, seen_links: dict) -> None:
         self.term(report, ("kind",), "place", place.kind)
         lat, lon = place.coordinates
-        if not -90 <= lat <= 90:
-            report.error(("coordinates", 0), f"latitude {lat} is out of range -90..90")
-        if not -180 <= lon <= 180:
-            report.error(("coordinates", 1), f"longitude {lon} is out of range -180..180")
+        for i, (name, value, (low, high)) in enumerate([("latitude", lat, LATITUDE), ("longitude", lon, LONGITUDE)]):
+            if not low <= value <= high:
+                report.error(("coordinates", i), f"{name} {value} is out of range {low}..{high}")
         known = countries.countries()
         if place.country not in known:
             report.error(("country",), f"unknown country code '{place.country}'{suggest(place.country, known)}")

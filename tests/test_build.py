@@ -256,7 +256,7 @@ def test_downloads_hold_every_field(site: Path) -> None:
     taipei = data["cities"]["taipei"]
     assert taipei["relationships"][0]["with"] == "houston"
     assert "profile" in taipei and "reported" in taipei
-    assert (site / "downloads/links.csv").read_text(encoding="utf-8").startswith("recorded_in,partner,type")
+    assert (site / "downloads/links.csv").read_text(encoding="utf-8-sig").startswith("recorded_in,partner,type")
 
 
 def test_contributor_guide_lists_every_field_of_the_model(site: Path) -> None:

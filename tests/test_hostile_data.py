@@ -31,7 +31,7 @@ SUMMARY = (
 )
 RECORD = f"""
 name: {json.dumps(NAME)}
-names: {{ja: "<img src=x onerror=window.__xss=7>"}}
+names: {{ja: "<img src=x onerror=window.__xss=7>", ko: "</script><script>window.__xss=15</script><!--"}}
 country: JP
 coordinates: [35.0, 139.0]
 summary: {json.dumps(SUMMARY)}
@@ -93,6 +93,16 @@ def test_built_pages_hold_no_live_markup_from_data(hostile: tuple[Path, str]) ->
                 assert urlsplit(url).netloc == "" and urlsplit(url).scheme == "", (page, tag, value)
             if name == "style":
                 assert "None" not in value, (page, tag, value)  # a type without a colour gets the neutral one
+
+
+def test_json_ld_from_data_cannot_close_its_script_and_reads_back_as_written(hostile: tuple[Path, str]) -> None:
+    site, _ = hostile
+    html = (site / "cities" / "evil" / "index.html").read_text(encoding="utf-8")
+    [text] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert not set("<>&") & set(text), text  # written \u003c, \u003e, \u0026
+    found = json.loads(text)
+    assert found["name"] == NAME
+    assert found["alternateName"] == ["<img src=x onerror=window.__xss=7>", "</script><script>window.__xss=15</script><!--"]
 
 
 def test_search_text_is_escaped_once(hostile: tuple[Path, str]) -> None:
