@@ -141,6 +141,10 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
         """Links of each of the places (ids, space-separated) by the partner's country or region."""
         return blocks.partner_totals(atlas, site, here(), places.split(), by, caption or f"Links by the partner's {by}")
 
+    def places_compared(places: str, caption: str = "") -> Markup:
+        """The places (ids, space-separated) side by side: counts reported and recorded, types, partners, first and latest tie."""
+        return blocks.places_compared(atlas, site, here(), places.split(), caption or "The places compared")
+
     def timeline(place: str) -> Markup:
         blocks.LinkFilter.of("timeline", atlas, place=place)
         return blocks.timeline(atlas, site, here(), place)
@@ -168,7 +172,7 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
     return {
         function.__name__: function
         for function in (home_figures, atlas_count, place_link, top_places, field_reference, vocabulary_table,
-                         downloads_table, download_fields, relationship_table, figure, events, partner_totals,
+                         downloads_table, download_fields, relationship_table, figure, events, partner_totals, places_compared,
                          timeline, key_figures,
                          link_map, compare, citation, contributing_guide)
     }

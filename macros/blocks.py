@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from markupsafe import Markup
 
-from . import figures
+from . import figures, quality
 from .atlas import Atlas, Link
 from .countries import countries
 from .pages import SiteConfig, View, by_decade, place_timeline
@@ -109,11 +109,32 @@ def events(atlas: Atlas, site: SiteConfig, here: str, kind: str) -> Markup:
 
 def partner_totals(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], by: str, caption: str) -> Markup:
     """A table of each place's links by the partner's country (by="country") or region (by="region")."""
-    unknown = [pid for pid in pids if pid not in atlas.places]
-    if unknown or not pids or by not in ("country", "region"):
-        raise ValueError(f"partner_totals: give place ids (not {' '.join(unknown) or 'none'}) and by='country' or 'region'")
+    _known("partner_totals", atlas, pids)
+    if by not in ("country", "region"):
+        raise ValueError(f"partner_totals: by='{by}': use by='country' or by='region'")
     rows = figures.partner_totals(atlas, pids, by)
     return block(atlas, site, here, "totals_table", pids, rows, "Country" if by == "country" else "Region", caption, notes=False)
+
+
+def places_compared(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], caption: str) -> Markup:
+    """One row per place on the same basis: its published counts beside the links recorded for
+    them (the Coverage page's figures), its links by type, partner countries and regions, first and latest tie."""
+    _known("places_compared", atlas, pids)
+    latest: dict[tuple, quality.Gap] = {}  # each place's latest count of each set of types
+    for gap in quality.coverage(atlas):
+        key = (gap.pid, tuple(gap.reported.of), gap.reported.label)
+        if key not in latest or str(gap.reported.as_of or "") > str(latest[key].reported.as_of or ""):
+            latest[key] = gap
+    rows = [(pid, figures.place_figures(atlas, pid), [g for (p, *_), g in sorted(latest.items(), key=str) if p == pid])
+            for pid in pids]
+    return block(atlas, site, here, "places_table", rows, caption, notes=False)
+
+
+def _known(name: str, atlas: Atlas, pids: list[str]) -> None:
+    unknown = [pid for pid in pids if pid not in atlas.places]
+    if unknown or not pids:
+        said = f"no such place: {' '.join(unknown)}" if unknown else "give place ids, separated by spaces"
+        raise ValueError(f"{name}: places='{' '.join(pids)}': {said}")
 
 
 def timeline(atlas: Atlas, site: SiteConfig, here: str, pid: str) -> Markup:

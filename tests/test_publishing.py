@@ -124,6 +124,9 @@ def macros(atlas) -> dict:
     (lambda m: m["compare"]("taipei", "atlantis"), "compare: the second place 'atlantis' is not in the atlas"),
     (lambda m: m["download_fields"]("x.csv"), "download_fields: name='x.csv': one of places.csv, links.csv, memberships.csv, events.csv, reported.csv, networks.csv, sources.csv, citations.csv"),
     (lambda m: m["place_link"]("atlantis"), "place_link: no place 'atlantis'"),
+    (lambda m: m["partner_totals"]("taipei atlantis"), "partner_totals: places='taipei atlantis': no such place: atlantis"),
+    (lambda m: m["partner_totals"]("taipei", by="planet"), "partner_totals: by='planet': use by='country' or by='region'"),
+    (lambda m: m["places_compared"](""), "places_compared: places='': give place ids, separated by spaces"),
     (lambda m: m["atlas_count"]("cities"), "atlas_count: 'cities' is not one of places, links, networks, programs, sources"),
 ])
 def test_a_wrong_macro_argument_is_named(atlas, call, message) -> None:

@@ -72,3 +72,14 @@ def test_yokohamas_page_names_the_joint_statement_and_the_port_no_source_identif
     assert re.search(r"Yokohama reports 5 joint statements \(as of 2024-10-21\)( \[\d+\])+ ; the atlas records 4 \(Joint statement\)\. "
                      r"Cotonou, Abidjan, Tel Aviv-Yafo and Callao are identified; the fifth is not", text)
     assert re.search(r"Yokohama reports 6 sister/friendship/trade cooperation ports( \[\d+\])+ ; the atlas records 5 .*the sixth was not found", text)
+
+
+def test_the_taiwan_page_compares_the_six_cities_on_one_basis(site: Path, atlas) -> None:
+    html = page(site, "taiwan")
+    table = re.search(r"<caption>Taiwan&#39;s special municipalities and Yokohama compared</caption>(.*?)</table>", html, re.S).group(1)
+    rows = {re.search(r'<th scope="row"><a [^>]*>([^<]+)</a>', r).group(1): r for r in re.findall(r'<tr><th scope="row">.*?</tr>', table, re.S)}
+    assert list(rows) == ["Taipei", "Kaohsiung", "New Taipei", "Taichung", "Tainan", "Taoyuan", "Yokohama"]
+    kaohsiung = text_of(rows["Kaohsiung"])
+    allied = sum(1 for link in atlas.links_of("kaohsiung") if link.rel.type in ("sister", "friendship"))
+    assert f"allied cities (2025-10-20): 45 / {allied}" in kaohsiung and f" {len(atlas.links_of('kaohsiung'))} " in kaohsiung
+    assert "1962-09 Honolulu" in kaohsiung  # the first dated tie, with its partner
