@@ -247,6 +247,8 @@ Status = Literal["active", "ended", "suspended", "disputed"]
 PopulationKind = Literal["census", "estimate", "register"]
 # The data/sources/ id of GeoNames: a population cited to it is GeoNames' figure, and pages say so.
 GEONAMES_SOURCE = "geonames"
+# The population_note that goes with a GeoNames figure, which is undated.
+GEONAMES_POPULATION_NOTE = "GeoNames' figure, used until an official one is found; GeoNames does not say which year it is for."
 
 
 class Relationship(Record):

@@ -23,7 +23,7 @@ import langcodes
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import yamledit
-from .model import RESERVED_IDS, is_id
+from .model import GEONAMES_POPULATION_NOTE, GEONAMES_SOURCE, RESERVED_IDS, is_id
 from .validate import Finding, inert, load
 from .yamlload import Document, YamlError, parse, read, write
 
@@ -119,9 +119,13 @@ def place_record(name: str, city: dict, kind: str = "city") -> CommentedMap:
     record["kind"] = kind
     record["country"] = city["countrycode"]
     record["coordinates"] = _flow(CommentedSeq([round(city["latitude"], 4), round(city["longitude"], 4)]))
-    for field, key in (("population", "population"), ("geonames", "geonameid")):
-        if key in city:
-            record[field] = city[key]
+    if "population" in city:
+        # GeoNames' figure, cited as such until an official one is found (as in the data's other GeoNames places).
+        record["population"] = city["population"]
+        record["population_source"] = GEONAMES_SOURCE
+        record["population_note"] = GEONAMES_POPULATION_NOTE
+    if "geonameid" in city:
+        record["geonames"] = city["geonameid"]
     return record
 
 

@@ -30,9 +30,17 @@ def test_new_place_from_geonames(data: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (data / "cities" / "aarhus.yaml").read_text(encoding="utf-8") == (
         "# yaml-language-server: $schema=../../schemas/place.schema.json\n"
-        "name: Aarhus\nkind: city\ncountry: DK\ncoordinates: [56.1567, 10.2108]\npopulation: 285273\ngeonames: 2624652\n"
+        "name: Aarhus\nkind: city\ncountry: DK\ncoordinates: [56.1567, 10.2108]\npopulation: 285273\n"
+        "population_source: geonames\n"
+        "population_note: GeoNames' figure, used until an official one is found; GeoNames does not say which year it is for.\n"
+        "geonames: 2624652\n"
     )
     assert result.stdout.splitlines()[0] == f"wrote {data}/cities/aarhus.yaml"
+    # GeoNames' figure is cited as such: the checker's only word on the new place is that it has no links yet.
+    check = run("check", str(data))
+    assert [line for line in check.stdout.splitlines() if "aarhus.yaml" in line] == [
+        f"{data}/cities/aarhus.yaml:2:1: warning: place 'aarhus' has no links, programmes or events: record one, or remove the file"
+    ]
 
 
 def test_new_place_takes_the_native_name_in_the_country_script(data: Path) -> None:
