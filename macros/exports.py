@@ -193,7 +193,9 @@ TABLES: dict[str, Table] = {
         _degrees("latitude", 0, model.LATITUDE),
         _degrees("longitude", 1, model.LONGITUDE),
         *[field(P, n, lambda r, n=n: _cell(getattr(r[1], n))) for n in
-          ("coordinates_note", "population", "population_year", "geonames", "wikidata", "summary")],
+          ("coordinates_note", "population", "population_year", "population_kind")],
+        field(P, "population_source", lambda r: _sources([r[1].population_source] if r[1].population_source else [])),
+        *[field(P, n, lambda r, n=n: _cell(getattr(r[1], n))) for n in ("population_note", "geonames", "wikidata", "summary")],
         Column("links", "Links recorded for the place, in its own file or its partners' (computed).", lambda r: r[2], INTEGER),
     ], lambda atlas: [(pid, p, len(atlas.links_of(pid))) for pid, p in atlas.iter_places()], ("id",)),
     "links.csv": Table([

@@ -60,6 +60,9 @@ def test_tables_read_back_with_their_types(site: Path) -> None:
     places = {row["id"]: row for row in package.get_resource("places").read_rows()}
     assert places["taipei"]["names"]["zh-Hant"] == "臺北市" and float(places["taipei"]["latitude"]) > 25
     assert isinstance(places["taipei"]["population"], int)
+    pristina = places["pristina"]  # a population with its year, kind and source, as the page shows it
+    assert (pristina["population"], pristina["population_year"], pristina["population_kind"]) == (227154, 2024, "census")
+    assert pristina["population_source"] == "Tri komunat me më së shumti banorë" and places["seoul"]["population_source"] != "geonames"
     links = package.get_resource("links").read_rows()
     signed = {row["signed"] for row in links if row["signed"]}
     assert all(isinstance(s, str) for s in signed) and any(len(s) == 4 for s in signed)  # 1969 stays text, a year
