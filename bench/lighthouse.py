@@ -4,7 +4,7 @@
 
 Builds the site into bench/out/lighthouse-site (unless SITE_DIR is given), serves it, and runs
 npm's lighthouse (installed by `make setup`) with Debian's Chromium on the home page, Taipei's
-page, Kaohsiung's page and the world map. Prints performance and accessibility scores, LCP, TBT
+and Kaohsiung's pages, a network page (CITYNET) and the world map. Prints performance and accessibility scores, LCP, TBT
 and CLS. Figures, not pass/fail: map tiles cannot load here, so the country outlines are drawn.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import ENV, OUT, ROOT  # noqa: E402
 
-PAGES = ["", "cities/taipei/", "cities/kaohsiung/", "map/"]
+PAGES = ["", "cities/taipei/", "cities/kaohsiung/", "networks/citynet/", "map/"]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 COMPRESSED = {".html", ".css", ".js", ".json", ".geojson", ".xml", ".svg"}
 
