@@ -13,8 +13,10 @@ from .conftest import ROOT
 
 
 def mkdocs_build(site_dir: Path, data_dir: Optional[Path] = None, config: Path = ROOT / "mkdocs.yml",
-                 site_url: Optional[str] = None) -> subprocess.CompletedProcess:
+                 site_url: Optional[str] = None, tmp: Optional[Path] = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
+    if tmp is not None:  # the build's temporary files go here (TMPDIR), apart from other builds'
+        env["TMPDIR"] = str(tmp)
     if data_dir is not None:
         env["ATLAS_DATA"] = str(data_dir)
     args = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)]
