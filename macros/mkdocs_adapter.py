@@ -224,23 +224,33 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     return context
 
 
-def _languages(page: Page, config: MkDocsConfig) -> None:
-    """The page's language (Material's theme.language, so <html lang> and the theme's own words
-    follow it; pages are rendered one at a time, right after this event) and its counterparts in
-    the other languages, or their home page where it has none (page.meta.alternates: the language
-    switcher, overrides/partials/alternate.html, and the hreflang links of sitemap.xml)."""
-    default = build.theme_language = build.theme_language or config.theme["language"]
-    codes = (i18n.ENGLISH,) + build.site.languages
+def _language_of(page: Page) -> tuple[str, str]:
+    """The page's language and its English page's source path."""
     uri = page.file.src_uri
     lang = next((code for code in build.site.languages if uri.startswith(i18n.LANGUAGES[code].prefix)), i18n.ENGLISH)
-    english = uri[len(i18n.LANGUAGES[lang].prefix):]
+    return lang, uri[len(i18n.LANGUAGES[lang].prefix):]
+
+
+def _languages(page: Page, config: MkDocsConfig) -> None:
+    """The page's language, just before the theme renders it (pages are rendered one at a time,
+    right after this event): Material's theme.language, so <html lang> and the theme's own words
+    follow it, and the site's name in it."""
+    default = build.theme_language = build.theme_language or config.theme["language"]
+    lang, _ = _language_of(page)
     config.theme["language"] = default if lang == i18n.ENGLISH else lang
     config["site_name"] = i18n.gettext_of(lang)(build.site.site_name)  # the header's and the <title>'s
-    if len(codes) == 1:
-        return
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """A page's counterparts in the other languages, or their home page where it has none yet
+    (page.meta.alternates: the language switcher, overrides/partials/alternate.html, and the
+    hreflang links of sitemap.xml, which the theme renders before the pages)."""
+    if not build.site.languages:
+        return markdown
+    lang, english = _language_of(page)
     generated = build.made.uris if build.made is not None else set()
     alternates = []
-    for code in codes:
+    for code in (i18n.ENGLISH,) + build.site.languages:
         prefix = i18n.LANGUAGES[code].prefix
         there = prefix + english
         exists = code == i18n.ENGLISH or there in generated  # every page has its English one
@@ -248,6 +258,7 @@ def _languages(page: Page, config: MkDocsConfig) -> None:
         alternates.append({"lang": code, "name": i18n.LANGUAGES[code].name, "link": target,
                            "url": build.site.absolute(target), "current": code == lang, "exists": exists})
     page.meta["alternates"] = alternates
+    return markdown
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
