@@ -153,7 +153,7 @@ def catalogue_findings(codes: Iterable[str] = TRANSLATED) -> Iterator[tuple[str,
     used = {key.msgid for key in keys}
     for code in codes:
         path = catalogue_path(code)
-        shown = path.relative_to(PACKAGE.parent).as_posix()
+        shown = path.relative_to(PACKAGE.parent).as_posix() if path.is_relative_to(PACKAGE.parent) else str(path)
         if not path.is_file():
             yield shown, 1, "error", f"missing: the {LANGUAGES[code].name} catalogue"
             continue

@@ -65,7 +65,7 @@ def test_a_place_without_a_name_in_the_language_keeps_its_english_name(site: Pat
 @pytest.mark.parametrize("url", ["cities/taipei", "zh-Hant/cities/taipei", "ja/cities/taipei"])
 def test_the_switcher_links_the_same_page_in_each_language(site: Path, url: str) -> None:
     html = page(site, url)
-    links = dict(re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" lang="[^"]+" class="md-select__link"', html))
+    links = dict(re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" lang="[^"]+" class="md-select__link" target="_self"', html))
     depth = "../" * url.count("/") + "../"
     assert {lang: href for href, lang in links.items()} == {
         "en": "./" if url == "cities/taipei" else depth + "cities/taipei/",
@@ -101,7 +101,7 @@ def _fragments(msgid: str) -> list[str]:
 IN_DATA = {"Map", "Networks", "with", "year", "Cite", "Sources", "Event", "Type", "Status", "edit", "to", "Places",
            "Kind", "Country", "Profile", "Events", "Timeline", "Signed", "Partner", "Topics", "unknown", "suspended",
            "active", "ended", "disputed", "estimate", "census", "Asia", "Europe", "Africa", "Oceania", "North America",
-           "South America", "Antarctica", "Population", "Coordinates", "Programmes", "Relationships", "Sister cities",
+           "South America", "Antarctica", "registered residents", "Population", "Coordinates", "Programmes", "Relationships", "Sister cities",
            "City Diplomacy Atlas"}
 
 
@@ -114,8 +114,14 @@ def test_no_english_catalogue_string_is_left_in_the_chrome(site: Path, url: str)
         r'|<div class="atlas-computed".*?</div>|<a class="atlas-map-skip".*?</a>|<p class="atlas-(?:downloads|edit-record|muted)">.*?</p>',
         html, re.S))
     assert chrome
+    translated = {}  # each English form -> its translation: words a translation keeps (JSON) are no finding
+    for message in i18n._read_catalogue(url.split("/")[0]):
+        forms = message.id if isinstance(message.id, tuple) else (message.id,)
+        translated.update({form: " ".join(message.string if isinstance(message.string, tuple) else (message.string,)) for form in forms})
     for key in {key.msgid for key in i18n.source_keys()}:
         for fragment in _fragments(key):
+            if fragment in translated[key]:
+                continue
             words = re.escape(fragment)
             assert not re.search(rf"(?<![A-Za-z]){words}(?![A-Za-z])", chrome), (key, fragment)
             if key not in IN_DATA and len(fragment) >= 12:
@@ -205,7 +211,8 @@ def test_the_chinese_page_draws_its_map_and_switches_language(browser: object, b
         visit.page.click(".md-select .md-header__button")
         visit.page.click('a.md-select__link[hreflang="ja"]')
         visit.page.wait_for_url(base + "ja/cities/taipei/")
-        assert visit.page.locator("h2#key-figures").inner_text().startswith("主な数値")
+        visit.page.wait_for_selector('h2#key-figures:has-text("主な数値")')
+        assert visit.page.evaluate("document.documentElement.lang") == "ja"
         assert visit.errors == [], visit.errors
         assert visit.foreign == []
     finally:
