@@ -772,8 +772,7 @@ def language_home(atlas: Atlas, site: SiteConfig, lang: str) -> GeneratedPage:
     here = i18n.LANGUAGES[lang].prefix
     view = View(atlas, here, site, lang=lang)
     by_country = sorted(_places_by_country(atlas).items(), key=lambda item: view.country_name(item[0]))
-    title = view._(site.site_name)
-    body = render("language_home.html", lang, atlas=atlas, v=view, by_country=by_country, title=title)
-    page = generated(here + "index.md", title, body,
+    body = render("language_home.html", lang, atlas=atlas, v=view, by_country=by_country, title=view._(site.site_name))
+    page = generated(here + "index.md", i18n.LANGUAGES[lang].name, body,
                      description=view._("The place pages of the atlas in this language; the other pages are in English."))
     return replace(page, search=None, lang=lang)
