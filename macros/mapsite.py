@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 
+from typing import Callable
+
 from markupsafe import Markup
 
 KINDS = ("place", "group", "world")
@@ -58,13 +60,18 @@ def loader_tag(base: str) -> Markup:
 _MAP_ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
-def map_block(map_id: str, kind: str, label: str, data_url: str, root: str) -> Markup:
+def _same(text: str) -> str:
+    return text
+
+
+def map_block(map_id: str, kind: str, label: str, data_url: str, root: str, _: Callable[[str], str] = _same) -> Markup:
     """The HTML of one map in a page (one block, no blank line), as ``Markup`` for templates.
 
     ``data_url`` is the map's GeoJSON (``mapdata``), relative to the page; ``root`` the page's
     way to the site root (``../../``), for the country outlines and the map code, which starts
     loading with the page (the adapter then takes it from there). ``label`` names the map for
     screen readers. No ``<script>``: instant navigation re-creates scripts and would run JSON as code.
+    ``_`` translates its words (macros.i18n).
     """
     if not _MAP_ID_RE.fullmatch(map_id or ""):
         raise ValueError(f"map id {map_id!r}: use a letter then letters, digits, '-' or '_'")
@@ -72,12 +79,13 @@ def map_block(map_id: str, kind: str, label: str, data_url: str, root: str) -> M
         raise ValueError(f"map kind {kind!r}: one of {KINDS}")
     esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
     code = "".join(f'<link rel="preload" as="script" href="{esc(root + url)}">\n' for url in MAP_JS + [kind_script(kind)])
+    skip = esc(_("Skip map"))
     return Markup(
         # data-search-exclude: Material's search leaves out "Skip map".
         f'<figure class="atlas-map-figure atlas-map-figure--{kind}" id="{esc(map_id)}-figure" data-search-exclude>\n'
         # The data and the code start loading while the page does; the map's fetch() then takes it from there.
         f'<link rel="preload" as="fetch" crossorigin href="{esc(data_url)}">\n{code}'
-        f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">Skip map</a>\n'
+        f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">{skip}</a>\n'
         f'<div class="atlas-map" id="{esc(map_id)}" role="region" aria-label="{esc(label)}" tabindex="0" '
         f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(root + BASEMAP)}"></div>\n'
         f'<span class="atlas-map-end" id="{esc(map_id)}-end" tabindex="-1"></span>\n'
@@ -100,12 +108,14 @@ def embed_block(basemap_url: str) -> Markup:
     )
 
 
-def embed_snippet(embed_url: str, label: str) -> Markup:
-    """What a newsroom or a city's site pastes to show a page's map: an <iframe> of the embed page."""
+def embed_snippet(embed_url: str, label: str, _: Callable[[str], str] = _same) -> Markup:
+    """What a newsroom or a city's site pastes to show a page's map: an <iframe> of the embed page
+    (``_`` translates its words)."""
     iframe = (f'<iframe src="{html.escape(embed_url, quote=True)}" title="{html.escape(label, quote=True)}" '
               f'width="100%" height="{EMBED_HEIGHT}" style="border:0" loading="lazy"></iframe>')
+    summary, paste = html.escape(_("Embed this map")), html.escape(_("Paste this HTML into a web page to show the map there:"))
     return Markup(
-        '<details class="atlas-embed-snippet">\n<summary>Embed this map</summary>\n'
-        "<p>Paste this HTML into a web page to show the map there:</p>\n"
+        f'<details class="atlas-embed-snippet">\n<summary>{summary}</summary>\n'
+        f"<p>{paste}</p>\n"
         f"<pre><code>{html.escape(iframe)}</code></pre>\n</details>\n"
     )

@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import mapsite, pages, sitefiles, structured
+from . import i18n, mapsite, pages, sitefiles, structured
 from .atlas import Atlas
 from .render import relative
 from .validate import load
@@ -57,6 +57,7 @@ class _Build:
     shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
     load_seconds: float = 0.0
     author_maps: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson on a hand-written page -> how to make it
+    theme_language: str = ""  # mkdocs.yml's theme.language: English pages'
 
 
 build = _Build()
@@ -83,8 +84,17 @@ def load_for(config: MkDocsConfig) -> Atlas:
         raise PluginError(f"the data has {errors} error(s): run `make check` to see them")
     build.atlas, build.load_seconds = atlas, time.perf_counter() - start
     build.site = pages.SiteConfig(repo_url=config.repo_url or "", site_url=config.site_url or "",
-                                  site_name=config.site_name, root=str(project))
+                                  site_name=config.site_name, root=str(project), languages=languages_of(config))
     return atlas
+
+
+def languages_of(config: MkDocsConfig) -> tuple[str, ...]:
+    """extra.atlas_languages in mkdocs.yml: the languages besides English whose pages are made."""
+    asked = (config.extra or {}).get("atlas_languages") or []
+    unknown = [code for code in asked if code not in i18n.TRANSLATED]
+    if unknown:
+        raise PluginError(f"extra.atlas_languages: no catalogue for {', '.join(map(str, unknown))} (known: {', '.join(i18n.TRANSLATED)})")
+    return tuple(code for code in i18n.TRANSLATED if code in asked)
 
 
 @event_priority(100)  # before mkdocs-macros calls define_env
@@ -106,7 +116,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     atlas = build.atlas
     assert atlas is not None
     build.author_maps = {}
-    uris = pages.page_uris(atlas)
+    uris = pages.page_uris(atlas, build.site.languages)
     for uri, in_nav in uris:
         inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, uri, content=SKELETON, inclusion=inclusion))
@@ -140,7 +150,8 @@ class Made:
                 raise PluginError(f"the generated page {uri} was never made")
             for page in chunk:
                 self.waiting[page.uri] = page
-                self.search.append(page.search)
+                if page.search is not None:
+                    self.search.append(page.search)
         self.waited += time.perf_counter() - start
         return self.waiting.pop(uri)
 
@@ -197,6 +208,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     do not escape), so both reach it as Markup, escaped once: a generated page's are escaped from
     the data by macros.pages; a hand-written page's description (front matter) is escaped here."""
     edit = page.meta.get("edit")  # a hand-written page whose text lives elsewhere names that file
+    _languages(page, config)
     if build.made is not None and page.file.src_uri in build.made.uris:
         made = build.made.take(page.file.src_uri)
         page.meta["title"], page.content, edit = Markup(made.title), made.html, made.edit  # a title in mkdocs.yml's nav stays the nav's
@@ -210,6 +222,52 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     if edit:
         page.edit_url = build.site.edit_url(edit)
     return context
+
+
+def _language_of(page: Page) -> tuple[str, str]:
+    """The page's language and its English page's source path."""
+    uri = page.file.src_uri
+    lang = next((code for code in build.site.languages if uri.startswith(i18n.LANGUAGES[code].prefix)), i18n.ENGLISH)
+    return lang, uri[len(i18n.LANGUAGES[lang].prefix):]
+
+
+def _languages(page: Page, config: MkDocsConfig) -> None:
+    """The page's language, just before the theme renders it (pages are rendered one at a time,
+    right after this event): Material's theme.language, so <html lang> and the theme's own words
+    follow it, and the site's name in it."""
+    default = build.theme_language = build.theme_language or config.theme["language"]
+    lang, _ = _language_of(page)
+    config.theme["language"] = default if lang == i18n.ENGLISH else lang
+    config["site_name"] = i18n.gettext_of(lang)(build.site.site_name)  # the header's and the <title>'s
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """A page's counterparts in the other languages, or their home page where it has none yet
+    (page.meta.alternates: the language switcher, overrides/partials/alternate.html, and the
+    hreflang links of sitemap.xml, which the theme renders before the pages)."""
+    if not build.site.languages:
+        return markdown
+    lang, english = _language_of(page)
+    generated = build.made.uris if build.made is not None else set()
+    alternates = []
+    for code in (i18n.ENGLISH,) + build.site.languages:
+        prefix = i18n.LANGUAGES[code].prefix
+        there = prefix + english
+        exists = code == i18n.ENGLISH or there in generated  # every page has its English one
+        target = pages.url_of(there) if exists else prefix
+        alternates.append({"lang": code, "name": i18n.LANGUAGES[code].name, "link": target,
+                           "url": build.site.absolute(target), "current": code == lang, "exists": exists})
+    page.meta["alternates"] = alternates
+    return markdown
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Back to English once a page in another language is rendered: the theme renders 404.html
+    and sitemap.xml after the pages, with mkdocs.yml's settings."""
+    if build.theme_language:
+        config.theme["language"] = build.theme_language
+    config["site_name"] = build.site.site_name
+    return output
 
 
 def _jsonld(asked: Any) -> Markup:

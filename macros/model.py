@@ -413,8 +413,13 @@ class Term(Record):
 
     id: Id
     label: Text
+    labels: dict[Language, Text] = Field(default_factory=dict, description="The label in the site's other languages, keyed by BCP 47 tag (zh-Hant, ja).")
     definition: Text
     color: Optional[Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(None, description="Map colour, #rrggbb.")
+
+    def label_in(self, lang: str) -> str:
+        """Its label in a language of the site: the one given there, else the English one."""
+        return self.labels.get(lang, self.label)
 
     @property
     def shown_color(self) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, U
 
 from markupsafe import Markup, escape
 
-from . import exports, figures, mapsite, quality, search, structured
+from . import exports, figures, i18n, mapsite, quality, search, structured
 from .atlas import Atlas, Link, link_order
 from .countries import countries
 from .model import GEONAMES_SOURCE, PartialDate, Place, SourceEntry
@@ -44,6 +44,7 @@ class GeneratedPage:
     description: str = ""
     # Its schema.org JSON-LD, ready for a <script type="application/ld+json"> (macros.structured).
     jsonld: str = ""
+    lang: str = i18n.ENGLISH  # the language it is written in (macros.i18n)
 
     @property
     def headings(self) -> list[tuple[str, str]]:
@@ -51,13 +52,15 @@ class GeneratedPage:
         return _H2.findall(self.html)
 
 
-def map_html(view: "View", kind: str, map_id: str, label: str, embed: bool = True) -> Markup:
-    """A page's map: drawn from the map.geojson file beside the page (GeneratedPage.map_data),
-    and the HTML that embeds it in another site (``embed``: the page's map is the embed page's)."""
-    block = mapsite.map_block(map_id, kind, label, mapsite.DATA_FILE, view.url(""))
+def map_html(view: "View", kind: str, map_id: str, label: str, embed: bool = True, page: Optional[str] = None) -> Markup:
+    """A page's map: drawn from the map.geojson file beside the page (GeneratedPage.map_data), or
+    beside the English ``page`` whose map it shows (a page in another language), and the HTML that
+    embeds it in another site (``embed``: the page's map is the embed page's)."""
+    data = relative(view.here, page + mapsite.DATA_FILE) if page else mapsite.DATA_FILE
+    block = mapsite.map_block(map_id, kind, label, data, view.url(""), view._)
     if not embed:
         return block
-    return block + mapsite.embed_snippet(view.site.absolute(f"{mapsite.EMBED_PAGE}?map={view.here}"), label)
+    return block + mapsite.embed_snippet(view.site.absolute(f"{mapsite.EMBED_PAGE}?map={page or view.here}"), label, view._)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class SiteConfig:
     site_url: str = ""
     site_name: str = "City Diplomacy Atlas"
     root: str = "."  # the repository's folder, where CONTRIBUTING.md is
+    languages: tuple[str, ...] = ()  # the languages besides English whose pages are made (macros.i18n)
 
     def absolute(self, target: str) -> str:
         """The public address of a site-root relative URL (the relative URL if none is set)."""
@@ -128,28 +132,54 @@ class Notes:
         return None, source
 
 
-class View:
-    """Helpers the templates call, bound to the page being written (for relative links)."""
+# The kinds of page written in every language (URL prefixes): a page in another language links
+# these in its own language and the others (still English only) at the site root.
+TRANSLATED_PAGES = ("cities/",)
 
-    def __init__(self, atlas: Atlas, here: str, site: SiteConfig, rows: Optional[dict] = None):
-        self.atlas, self.here, self.site = atlas, here, site
+
+class View:
+    """Helpers the templates call, bound to the page being written (for relative links) and its
+    language: ``here`` is the page's URL from the site root, its language's prefix included."""
+
+    def __init__(self, atlas: Atlas, here: str, site: SiteConfig, rows: Optional[dict] = None,
+                 lang: str = i18n.ENGLISH):
+        self.atlas, self.here, self.site, self.lang = atlas, here, site, lang
+        self.prefix = i18n.LANGUAGES[lang].prefix
+        self._ = i18n.gettext_of(lang)
         self.notes = Notes(atlas)
         # Rows of link tables shared by pages at the same depth (country and type pages).
         self.rows = rows if rows is not None else {}
 
     def pair_row(self, link: Link) -> Markup:
         """One row of a two-place link table; the same HTML on every page at this depth."""
-        key = (self.here.count("/"), link.owner, link.index)
+        key = (self.here.count("/"), self.lang, link.owner, link.index)
         if key not in self.rows:
-            self.rows[key] = Markup(render("pair_row.html", v=self, link=link))
+            self.rows[key] = Markup(render("pair_row.html", self.lang, v=self, link=link))
         return self.rows[key]
 
     def url(self, target: str) -> str:
+        """A link to ``target`` (a site URL in English): to its page in this page's language when
+        there is one."""
+        if self.prefix and target.startswith(TRANSLATED_PAGES) and target.partition("#")[0].endswith("/"):
+            target = self.prefix + target
         return relative(self.here, target)
 
     def place_name(self, pid: str) -> str:
+        """The place's name in the page's language where its record has one, else its English name."""
         place = self.atlas.places.get(pid)
-        return place.name if place else pid
+        return place.names.get(self.lang, place.name) if place else pid
+
+    def names_beside(self, pid: str) -> list[tuple[str, str]]:
+        """(language, name) of the names shown beside its title: English first on a page in
+        another language (when the title is not already the English name), then its other names."""
+        place = self.atlas.places[pid]
+        others = [(code, name) for code, name in sorted(place.names.items()) if code != self.lang]
+        if self.lang != i18n.ENGLISH and self.lang in place.names:
+            others.insert(0, (i18n.ENGLISH, place.name))
+        return others
+
+    def profile_row(self, key: str) -> str:
+        return self._(i18n.PROFILE_ROWS[key])
 
     def place_link(self, pid: str) -> Markup:
         return Markup(f'<a href="{escape(self.url(place_url(pid)))}">{escape(self.place_name(pid))}</a>')
@@ -166,18 +196,18 @@ class View:
         country = countries()[code]
         return Markup(
             f'<a href="{escape(self.url(country_url(code)))}"><span aria-hidden="true">{country.flag}</span> '
-            f"{escape(country.name)}</a>"
+            f"{escape(self.country_name(code))}</a>"
         )
 
     def type_link(self, tid: str) -> Markup:
         term = self.atlas.term("relationship_types", tid)
         return Markup(
             f'<a href="{escape(self.url(type_url(tid)))}" class="atlas-type" style="--atlas-type:{term.shown_color}">'
-            f"{escape(term.label)}</a>"
+            f"{escape(term.label_in(self.lang))}</a>"
         )
 
     def label(self, section: str, tid: str) -> str:
-        return self.atlas.term(section, tid).label
+        return self.atlas.term(section, tid).label_in(self.lang)
 
     def edit_url(self, data_path: str) -> str:
         return self.site.edit_url(data_path)
@@ -186,7 +216,7 @@ class View:
         return self.atlas.files[(folder, rid)]
 
     def country_name(self, code: str) -> str:
-        return _country_name(code)
+        return i18n.country_name(code, _country_name(code), self.lang)
 
     def country_continent(self, code: str) -> str:
         return countries()[code].continent_name
@@ -199,8 +229,8 @@ class View:
 
     def citation(self, title: str, target: str) -> Markup:
         """A ready citation of the page at `target` (site-root relative)."""
-        return Markup("{name} contributors. “{title}”. <cite>{name}</cite>. {url} (accessed <var>date</var>).").format(
-            name=self.site.site_name, title=title, url=self.site.absolute(target)
+        return Markup(self._("{name} contributors. “{title}”. <cite>{name}</cite>. {url} (accessed <var>date</var>).")).format(
+            name=self._(self.site.site_name), title=title, url=self.site.absolute(target)
         )
 
     def licence_link(self) -> Markup:
@@ -399,25 +429,26 @@ class TimelineEntry:
 
 def place_timeline(atlas: Atlas, pid: str, view: View) -> list[TimelineEntry]:
     place = atlas.places[pid]
+    _ = view._
     entries = []
     for link in atlas.links_of(pid):
         other = link.other(pid)
-        text = Markup("{type} with {partner}").format(type=view.label("relationship_types", link.rel.type), partner=view.place_link(other))
+        text = Markup(_("{type} with {partner}")).format(type=view.label("relationship_types", link.rel.type), partner=view.place_link(other))
         entries.append(TimelineEntry(link.signed, "agreement", text, link.status, tuple(link.rel.sources)))
         if link.rel.ended:
-            entries.append(TimelineEntry(link.rel.ended, "ended", Markup("{type} with {partner} ended").format(
+            entries.append(TimelineEntry(link.rel.ended, "ended", Markup(_("{type} with {partner} ended")).format(
                 type=view.label("relationship_types", link.rel.type), partner=view.place_link(other)), "ended", tuple(link.rel.sources)))
     for m in place.memberships:
-        text = Markup("{role} of {network}").format(role=view.label("roles", m.role), network=view.network_link(m.network))
+        text = Markup(_("{role} of {network}")).format(role=view.label("roles", m.role), network=view.network_link(m.network))
         entries.append(TimelineEntry(m.since, "membership", text, "active", tuple(m.sources)))
     for event in place.events:
         entries.append(TimelineEntry(event.date, "event", Markup("{title}").format(title=event.title), "active", tuple(event.sources)))
     for gid, program in sorted(atlas.programs.items()):
         if program.lead == pid:
-            entries.append(TimelineEntry(program.since, "programme", Markup("Launches {p}").format(p=view.program_link(gid)), "active", tuple(program.sources)))
+            entries.append(TimelineEntry(program.since, "programme", Markup(_("Launches {p}")).format(p=view.program_link(gid)), "active", tuple(program.sources)))
         for part in program.participants:
             if part.place == pid:
-                entries.append(TimelineEntry(part.since, "programme", Markup("Takes part in {p}").format(p=view.program_link(gid)), "active", tuple(part.sources)))
+                entries.append(TimelineEntry(part.since, "programme", Markup(_("Takes part in {p}")).format(p=view.program_link(gid)), "active", tuple(part.sources)))
     return sorted(entries, key=lambda e: (e.date.sort_key() if e.date else (9999, 0, 0), e.kind, str(e.html)))
 
 
@@ -435,16 +466,16 @@ def by_decade(entries: list[TimelineEntry]) -> tuple[list[tuple[int, list[Timeli
 # --- pages ------------------------------------------------------------------
 
 
-_POPULATION_KINDS = {"census": "census", "estimate": "estimate", "register": "registered residents"}
-
-
-def population_label(place: Place) -> str:
+def population_label(place: Place, lang: str = i18n.ENGLISH) -> str:
     """What the population figure is, in brackets after it: "2024 census", "GeoNames estimate, undated"."""
+    _ = i18n.gettext_of(lang)
     year = str(place.population_year) if place.population_year is not None else ""
     if place.population_source == GEONAMES_SOURCE:
-        return f"GeoNames estimate, {year or 'undated'}"
-    kind = _POPULATION_KINDS.get(place.population_kind or "", "")
-    return " ".join(part for part in (year, kind) if part) or "year not known"
+        return _("GeoNames estimate, {year}").format(year=year) if year else _("GeoNames estimate, undated")
+    kind = _(i18n.POPULATION_KINDS[place.population_kind]) if place.population_kind in i18n.POPULATION_KINDS else ""
+    if not year:
+        return kind or _("year not known")
+    return _("{year} {kind}").format(year=year, kind=kind) if kind else year
 
 
 def place_titles(atlas: Atlas) -> dict[str, str]:
@@ -469,12 +500,16 @@ def place_titles(atlas: Atlas) -> dict[str, str]:
 
 
 def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.PlaceFigures] = None,
-               title: Optional[str] = None) -> GeneratedPage:
+               title: Optional[str] = None, lang: str = i18n.ENGLISH) -> GeneratedPage:
+    """A place's page; in another language than English, under that language's prefix, titled
+    with the place's name in it where the record has one. Its map is the English page's."""
     place = atlas.places[pid]
     fig = fig or figures.place_figures(atlas, pid)
-    uri = uri_of(place_url(pid))
-    here = place_url(pid)
-    view = View(atlas, here, site)
+    english = place_url(pid)
+    here = i18n.LANGUAGES[lang].prefix + english
+    uri = uri_of(here)
+    view = View(atlas, here, site, lang=lang)
+    _ = view._
     timeline = place_timeline(atlas, pid, view)
     decades, undated = by_decade(timeline)
     programs = [
@@ -499,14 +534,22 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         programs=programs,
         reported=reported,
         events_about=events_about,
-        map_html=map_html(view, "place", f"map-{pid}", f"Map of the links of {place.name}"),
+        map_html=map_html(view, "place", f"map-{pid}", _("Map of the links of {place}").format(place=view.place_name(pid)),
+                          page=english if lang != i18n.ENGLISH else None),
         kind_label=view.label("place_kinds", place.kind),
-        population=population_label(place) if place.population is not None else "",
+        population=population_label(place, lang) if place.population is not None else "",
         here=here,
-        downloads={"json": exports.place_download(pid, "json"), "geojson": here + mapsite.DATA_FILE},
+        downloads={"json": exports.place_download(pid, "json"), "geojson": english + mapsite.DATA_FILE},
         file=atlas.files[("cities", pid)],
+        lang=lang,
     )
     title = title or place_titles(atlas)[pid]
+    if lang != i18n.ENGLISH:
+        title = place.names.get(lang, title)
+        country = view.country_name(place.country)
+        description = _("{place} ({country}): {links} recorded ties.").format(place=title, country=country, links=fig.links)
+        page = generated(uri, title, body, False, atlas.files[("cities", pid)], description=description)
+        return replace(page, search=None, lang=lang)  # one search index, English, for now
     description = place_description(atlas, pid, fig, title)
     page = generated(uri, title, body, False, atlas.files[("cities", pid)],
                      search.place_title(atlas, pid), search.place_text(atlas, pid),
@@ -703,9 +746,13 @@ def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
     yield from (network_page(atlas, nid, site) for nid in sorted(atlas.networks))
     yield from (program_page(atlas, gid, site) for gid in sorted(atlas.programs))
     yield from index_pages(atlas, site, figs)
+    for lang in site.languages:
+        yield language_home(atlas, site, lang)
+        for pid in sorted(atlas.places):
+            yield place_page(atlas, pid, site, figs[pid], titles[pid], lang)
 
 
-def page_uris(atlas: Atlas) -> list[tuple[str, bool]]:
+def page_uris(atlas: Atlas, languages: Iterable[str] = ()) -> list[tuple[str, bool]]:
     """The source path of every generated page and whether it is in the navigation, in the
     order iter_pages makes them: what an engine needs to know before any page is made."""
     uris = [(uri_of(place_url(pid)), False) for pid in sorted(atlas.places)]
@@ -713,4 +760,19 @@ def page_uris(atlas: Atlas) -> list[tuple[str, bool]]:
     uris += [(uri_of(program_url(gid)), False) for gid in sorted(atlas.programs)]
     uris += [(uri, True) for uri in INDEX_PAGES]
     uris += [(uri_of(country_url(code)), False) for code in _places_by_country(atlas)]
-    return uris + [(uri_of(type_url(t.id)), False) for t in atlas.vocabulary.relationship_types]
+    uris += [(uri_of(type_url(t.id)), False) for t in atlas.vocabulary.relationship_types]
+    for lang in languages:
+        prefix = i18n.LANGUAGES[lang].prefix
+        uris += [(prefix + "index.md", False)] + [(uri_of(prefix + place_url(pid)), False) for pid in sorted(atlas.places)]
+    return uris
+
+
+def language_home(atlas: Atlas, site: SiteConfig, lang: str) -> GeneratedPage:
+    """The home of a language's pages: what is in the language so far, and every place by country."""
+    here = i18n.LANGUAGES[lang].prefix
+    view = View(atlas, here, site, lang=lang)
+    by_country = sorted(_places_by_country(atlas).items(), key=lambda item: view.country_name(item[0]))
+    body = render("language_home.html", lang, atlas=atlas, v=view, by_country=by_country, title=view._(site.site_name))
+    page = generated(here + "index.md", i18n.LANGUAGES[lang].name, body,
+                     description=view._("The place pages of the atlas in this language; the other pages are in English."))
+    return replace(page, search=None, lang=lang)

@@ -18,6 +18,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from . import i18n
+
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
@@ -166,8 +168,12 @@ def counted(count: int, one: str, many: Optional[str] = None) -> str:
     return f"{count:,} {one if count == 1 else many or one + 's'}"
 
 
-@lru_cache(maxsize=1)
-def templates() -> Environment:
+@lru_cache(maxsize=None)
+def templates(lang: str = i18n.ENGLISH) -> Environment:
+    """The templates in one language: ``_()`` and ``ngettext()`` (Jinja2's i18n extension, new
+    style: the catalogue's text is template text, the values put in it are escaped), ``_t()`` for
+    plain text (a caption or an attribute, escaped where it is printed), ``N_()`` marking an English
+    text a macro translates (a heading: its id stays the English one), ``|date`` and ``|listing``."""
     env = Environment(
         loader=PackageLoader("macros", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -175,7 +181,16 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    translations = i18n.translations(lang)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_t"] = lambda message, **values: translations.gettext(message) % values if values else translations.gettext(message)
+    env.globals["N_"] = i18n.N_
+    env.globals["lang"] = lang
+    env.filters["t"] = translations.gettext
+    env.filters["date"] = lambda date: i18n.date_text(date, lang)
+    env.filters["listing"] = lambda items: i18n.LIST_SEPARATOR[lang].join(items)
     env.filters["md"] = md
     env.filters["href"] = lambda url: safe_url(url) or "#"
     env.filters["slugify"] = lambda title: slugify(title, "-")
@@ -184,8 +199,8 @@ def templates() -> Environment:
     return env
 
 
-def render(template: str, **context: Any) -> str:
-    return templates().get_template(template).render(**context)
+def render(template: str, lang: str = i18n.ENGLISH, **context: Any) -> str:
+    return templates(lang).get_template(template).render(**context)
 
 
 __all__ = ["Markup", "escape", "md", "relative", "render", "templates"]

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from . import countries, quality
+from . import countries, i18n, quality
 from .atlas import Atlas
 from .model import FIRST_YEAR, FOLDERS, LAST_YEAR, LATITUDE, LONGITUDE, RESERVED_IDS, is_id, markdown_texts, Alternative, Place, Record, Vocabulary, field_names, nested_model
 from .render import markdown_problem
@@ -494,6 +494,13 @@ def load(
         for i, term in enumerate(getattr(vocabulary, section)):
             if term.id in RESERVED_IDS:
                 vocab_report.error((section, i, "id"), _reserved(term.id))
+            missing = [code for code in i18n.TRANSLATED if code not in term.labels]
+            if missing:
+                vocab_report.warning((section, i), f"term {term.id!r} has no label in {', '.join(missing)}: "
+                                     f"add `labels: {{{', '.join(f'{code}: …' for code in missing)}}}` (the pages in that language show the English one)")
+            for code in sorted(set(term.labels) - set(i18n.TRANSLATED)):
+                vocab_report.warning((section, i, "labels", code), f"the site has no pages in {code!r}: its label is never shown "
+                                     f"(languages: {', '.join(i18n.TRANSLATED)})")
     reports: dict[tuple[str, str], _FileReport] = {}
     findings += _stray_entries(data_dir, shown)
     for folder, model in FOLDERS.items():

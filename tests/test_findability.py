@@ -20,6 +20,14 @@ from .conftest import ROOT, DataDir
 pytestmark = pytest.mark.build
 
 SITE_NAME = "City Diplomacy Atlas"
+
+
+def site_name(url: str) -> str:
+    """The site's name as a page calls it: in the language of a page under /zh-Hant/ or /ja/."""
+    from macros import i18n
+
+    lang = url.split("/")[0]
+    return i18n.gettext_of(lang)(SITE_NAME) if lang in i18n.TRANSLATED else SITE_NAME
 SITE_DESCRIPTION = "A sourced, browsable, mappable atlas of city-to-city diplomacy."
 # Pages made besides content/*.md that the navigation must list (macros/pages.py INDEX_PAGES, the map).
 GENERATED_IN_NAV = ["map/", "cities/", "networks/", "programs/", "countries/", "types/", "timeline/",
@@ -161,7 +169,7 @@ def test_every_page_has_open_graph_title_description_and_image(site: Path, pages
         assert head.one("property", "og:description") == head.one("name", "description"), url
         assert head.one("property", "og:url") == head.canonical != "", url
         assert head.one("property", "og:type") in ("website", "article"), url
-        assert head.one("property", "og:site_name") == SITE_NAME, url
+        assert head.one("property", "og:site_name") == site_name(url), url
         assert head.one("name", "twitter:card") == "summary_large_image", url
         images.add(head.one("property", "og:image"))
     assert pages[""].one("property", "og:title") == SITE_NAME
@@ -185,7 +193,7 @@ def test_no_two_pages_share_a_title(pages: dict[str, Head]) -> None:
 def test_the_home_page_names_the_site_once(pages: dict[str, Head]) -> None:
     assert pages[""].title == SITE_NAME
     for url, head in pages.items():
-        assert head.title.count(SITE_NAME) == 1, (url, head.title)
+        assert head.title.count(site_name(url)) == 1, (url, head.title)
 
 
 def test_every_content_page_is_in_the_navigation(pages: dict[str, Head]) -> None:

@@ -1,0 +1,219 @@
+"""The atlas in 繁體中文 and 日本語 (issue 20, first slice): place pages under /zh-Hant/ and /ja/,
+from the catalogues in macros/locale and the vocabulary's labels; the switcher; escaping."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from macros import i18n
+
+from .browser import Visit, needs_chromium
+from .build import mkdocs_build
+from .conftest import DataDir
+
+pytestmark = pytest.mark.build
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def article(html: str) -> str:
+    return html[html.index("<article"):html.index("</article>")]
+
+
+def text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_taipei_in_traditional_chinese(site: Path) -> None:
+    html = page(site, "zh-Hant/cities/taipei")
+    assert '<html lang="zh-Hant"' in html
+    h1 = re.search(r'<h1 class="atlas-title">(.*?)</h1>', html).group(1)
+    assert h1.startswith("臺北市 ") and '<span class="atlas-native" lang="en">Taipei</span>' in h1
+    assert "<title>臺北市 - 城市外交地圖集</title>" in html
+    headings = re.findall(r'<h2 id="([^"]+)">([^<]+)<a', html)
+    assert ("key-figures", "重要數據") in headings and ("relationships", "交流關係") in headings and ("timeline", "年表") in headings
+    body = text(article(html))
+    assert "國家或地區 🇹🇼 台灣" in body  # CLDR's name, through Babel
+    assert "最早有日期的協定：1961年6月15日，與 Houston" in body  # a partner without a Chinese name keeps its English one
+    assert ">姊妹市</a>" in html  # the vocabulary's label
+    assert '<th scope="col">夥伴</th>' in html
+
+
+def test_yokohama_in_japanese(site: Path) -> None:
+    html = page(site, "ja/cities/yokohama")
+    assert '<html lang="ja"' in html
+    assert re.search(r'<h1 class="atlas-title">横浜市 <span class="atlas-native" lang="en">Yokohama</span></h1>', html)
+    assert ("key-figures", "主な数値") in re.findall(r'<h2 id="([^"]+)">([^<]+)<a', html)
+    assert ">姉妹都市</a>" in html
+
+
+def test_a_place_without_a_name_in_the_language_keeps_its_english_name(site: Path) -> None:
+    html = page(site, "ja/cities/taipei")
+    assert re.search(r'<h1 class="atlas-title">Taipei <span class="atlas-native" lang="zh-Hant">臺北市</span></h1>', html)
+    assert "主な数値" in html
+
+
+@pytest.mark.parametrize("url", ["cities/taipei", "zh-Hant/cities/taipei", "ja/cities/taipei"])
+def test_the_switcher_links_the_same_page_in_each_language(site: Path, url: str) -> None:
+    html = page(site, url)
+    links = dict(re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" lang="[^"]+" class="md-select__link" target="_self"', html))
+    depth = "../" * url.count("/") + "../"
+    assert {lang: href for href, lang in links.items()} == {
+        "en": "./" if url == "cities/taipei" else depth + "cities/taipei/",
+        "zh-Hant": "./" if url.startswith("zh-Hant") else depth + "zh-Hant/cities/taipei/",
+        "ja": "./" if url.startswith("ja") else depth + "ja/cities/taipei/",
+    }
+    # No <link rel="alternate"> in <head>: Material's script would fetch a sitemap.xml beside each.
+    assert not re.search(r'<link rel="alternate" href', html)
+
+
+def test_a_hand_written_page_links_the_language_homes(site: Path) -> None:
+    html = page(site, "about")
+    hrefs = re.findall(r'<a href="([^"]+)" hreflang="(?:zh-Hant|ja)"', html)
+    assert hrefs == ["../zh-Hant/", "../ja/"]
+    home = page(site, "ja")
+    assert "英語のトップページ" in home and 'href="../cities/yokohama/"' not in home and 'href="cities/yokohama/"' in home
+
+
+def test_sitemap_has_the_hreflang_alternates(site: Path) -> None:
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    entry = re.search(r"<url>\s*<loc>[^<]*/zh-Hant/cities/taipei/</loc>.*?</url>", sitemap, re.S).group(0)
+    assert re.findall(r'hreflang="([^"]+)" href="[^"]*?/((?:zh-Hant/|ja/)?cities/taipei/)"', entry) == [
+        ("en", "cities/taipei/"), ("zh-Hant", "zh-Hant/cities/taipei/"), ("ja", "ja/cities/taipei/")]
+
+
+def _fragments(msgid: str) -> list[str]:
+    """The fixed parts of a catalogue string, without its placeholders and markup."""
+    plain = re.sub(r"<[^>]+>", "\0", re.sub(r"%\([a-z]+\)s|\{[a-z]+\}", "\0", msgid))
+    return [part.strip(" .,:;()") for part in plain.split("\0") if len(part.strip(" .,:;()")) >= 3]
+
+
+# Catalogue strings that are also ordinary English inside the data's own text on these pages.
+IN_DATA = {"Map", "Networks", "with", "year", "Cite", "Sources", "Event", "Type", "Status", "edit", "to", "Places",
+           "Kind", "Country", "Profile", "Events", "Timeline", "Signed", "Partner", "Topics", "unknown", "suspended",
+           "active", "ended", "disputed", "estimate", "census", "Asia", "Europe", "Africa", "Oceania", "North America",
+           "South America", "Antarctica", "registered residents", "Population", "Coordinates", "Programmes", "Relationships", "Sister cities",
+           "City Diplomacy Atlas"}
+
+
+@pytest.mark.parametrize("url", ["zh-Hant/cities/taipei", "ja/cities/taipei", "ja/cities/yokohama", "zh-Hant/cities/kaohsiung"])
+def test_no_english_catalogue_string_is_left_in_the_chrome(site: Path, url: str) -> None:
+    html = article(page(site, url))
+    # The chrome: headings, table heads, labels, the key figures, the map's and the downloads' words.
+    chrome = " | ".join(text(part) for part in re.findall(
+        r"<(?:h2|h3|th|dt|label|option|caption|summary)\b[^>]*>.*?</(?:h2|h3|th|dt|label|option|caption|summary)>"
+        r'|<div class="atlas-computed".*?</div>|<a class="atlas-map-skip".*?</a>|<p class="atlas-(?:downloads|edit-record|muted)">.*?</p>',
+        html, re.S))
+    assert chrome
+    translated = {}  # each English form -> its translation: words a translation keeps (JSON) are no finding
+    for message in i18n._read_catalogue(url.split("/")[0]):
+        forms = message.id if isinstance(message.id, tuple) else (message.id,)
+        translated.update({form: " ".join(message.string if isinstance(message.string, tuple) else (message.string,)) for form in forms})
+    for key in {key.msgid for key in i18n.source_keys()}:
+        for fragment in _fragments(key):
+            if fragment in translated[key]:
+                continue
+            words = re.escape(fragment)
+            assert not re.search(rf"(?<![A-Za-z]){words}(?![A-Za-z])", chrome), (key, fragment)
+            if key not in IN_DATA and len(fragment) >= 12:
+                assert fragment not in text(html), (key, fragment)
+
+
+def test_the_catalogues_are_complete_and_have_nothing_unused() -> None:
+    assert list(i18n.catalogue_findings()) == []
+    sizes = {code: len(i18n.translations(code)._catalog) for code in i18n.TRANSLATED}  # type: ignore[attr-defined]
+    assert min(sizes.values()) > 100
+
+
+def test_atlas_check_finds_a_missing_and_an_unused_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    po = locale / "ja" / "LC_MESSAGES" / "atlas.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Key figures"', 'msgid "Key figure"'), encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    found = [message for file, _, severity, message in i18n.catalogue_findings() if severity == "error"]
+    assert found == ["unused key 'Key figure': no template or page uses it; remove it",
+                     "missing key 'Key figures' (used in macros/templates/place.html:16): add its translation"]
+
+
+def test_every_term_has_its_labels(atlas) -> None:
+    for terms in atlas.terms.values():
+        for term in terms.values():
+            assert set(term.labels) == set(i18n.TRANSLATED), term.id
+
+
+HOSTILE = """
+name: "<script>window.__xss=1</script> & Co"
+names: {zh-Hant: "<img src=x onerror=window.__xss=2>", ja: "{{ 7*7 }}</title><b>&amp;"}
+country: JP
+coordinates: [35.0, 139.0]
+relationships:
+  - {with: yokohama, type: sister, signed: 2001-02-03, sources: [{title: X, url: 'https://example.org/'}]}
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = DataDir(tmp_path_factory.mktemp("hostile-languages") / "data", real=True)
+    data.write("cities/evil.yaml", HOSTILE)
+    out = tmp_path_factory.mktemp("hostile-languages-site")
+    result = mkdocs_build(out, data.root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["", "zh-Hant/", "ja/"])
+def test_a_hostile_name_stays_escaped_in_each_language(hostile: Path, lang: str) -> None:
+    for url in (f"{lang}cities/evil", f"{lang}cities/yokohama"):
+        html = page(hostile, url)
+        assert "<script>window.__xss" not in html and "<img src=x" not in html and "</title><b>" not in html, url
+    evil = page(hostile, f"{lang}cities/evil")
+    shown = {"": "&lt;script&gt;window.__xss=1&lt;/script&gt; &amp; Co", "zh-Hant/": "&lt;img src=x onerror=window.__xss=2&gt;",
+             "ja/": "{{ 7*7 }}&lt;/title&gt;&lt;b&gt;&amp;amp;"}[lang]
+    assert f'<h1 class="atlas-title">{shown}' in evil
+    assert f"<title>{shown} - " in evil
+    if lang == "ja/":
+        assert "{{ 7*7 }}" in text(evil) and ">49<" not in evil  # data is never template source
+
+
+def test_the_language_pages_are_byte_identical_across_builds(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    result = mkdocs_build(again)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for folder in ("zh-Hant", "ja", "cities/taipei"):
+        compared = filecmp.dircmp(site / folder, again / folder)
+        stack = [compared]
+        while stack:
+            current = stack.pop()
+            assert not current.left_only and not current.right_only, current.left
+            _, mismatch, errors = filecmp.cmpfiles(current.left, current.right, current.common_files, shallow=False)
+            assert not mismatch and not errors, (current.left, mismatch)
+            stack += current.subdirs.values()
+    assert (site / "sitemap.xml").read_bytes() == (again / "sitemap.xml").read_bytes()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_chinese_page_draws_its_map_and_switches_language(browser: object, base: str) -> None:
+    visit = Visit(browser, base)
+    try:
+        visit.open("zh-Hant/cities/taipei/", "map-taipei")
+        assert visit.page.evaluate("document.documentElement.lang") == "zh-Hant"
+        visit.page.click(".md-select .md-header__button")
+        visit.page.click('a.md-select__link[hreflang="ja"]')
+        visit.page.wait_for_url(base + "ja/cities/taipei/")
+        visit.page.wait_for_selector('h2#key-figures:has-text("主な数値")')
+        assert visit.page.evaluate("document.documentElement.lang") == "ja"
+        assert visit.errors == [], visit.errors
+        assert visit.foreign == []
+    finally:
+        visit.context.close()
