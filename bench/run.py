@@ -17,6 +17,7 @@ the downloads, and how long the engine waited for any of them. Figures, not pass
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -26,6 +27,9 @@ from pathlib import Path
 # This process stays small: data generation and loading run in child processes, because
 # on Linux a child's peak-memory figure starts from its parent's size at fork.
 ROOT = Path(__file__).resolve().parent.parent
+# The site's languages (English and mkdocs.yml's extra.atlas_languages): the atlas builds each
+# place page in each, so it is also compared with that many plain builds (lang_ratio).
+LANGUAGES = 1 + len(re.search(r"atlas_languages: \[([^\]]*)\]", (ROOT / "mkdocs.yml").read_text()).group(1).split(","))
 OUT = ROOT / "bench" / "out"
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
 
@@ -165,13 +169,14 @@ def main() -> None:
         write_plain_site(Path(sys.argv[2]), Path(sys.argv[3]))
         return
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000, 5000]
-    cols = ["places", "links", "check_s", "atlas_s", "plain_s", "ratio", "cpu_ratio", "atlas_mib", "plain_mib", "page_kib_median", "page_kib_max", "map_kib_median", "map_data_kib", "site_mib"]
+    cols = ["places", "links", "check_s", "atlas_s", "plain_s", "ratio", "lang_ratio", "cpu_ratio", "atlas_mib", "plain_mib", "page_kib_median", "page_kib_max", "map_kib_median", "map_data_kib", "site_mib"]
     print(" | ".join(cols))
     rows = []
     for n in sizes:
         row = bench(n)
         rows.append(row)
         row["ratio"] = row["atlas_s"] / row["plain_s"]
+        row["lang_ratio"] = row["atlas_s"] / (LANGUAGES * row["plain_s"])
         row["cpu_ratio"] = row["atlas_cpu"] / row["plain_cpu"]
         print(" | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols), flush=True)
     for row in rows:
