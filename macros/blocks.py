@@ -9,17 +9,17 @@ through `block`, so an author's table is the same HTML as a place page's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, get_args
 
 from markupsafe import Markup
 
-from . import figures, quality
+from . import figures, model, quality
 from .atlas import Atlas, Link
 from .countries import countries
 from .pages import SiteConfig, View, by_decade, place_timeline
 from .render import templates
 
-STATUSES = ("active", "ended", "suspended", "disputed")
+STATUSES = get_args(model.Status)
 
 
 @dataclass(frozen=True)
@@ -120,13 +120,10 @@ def places_compared(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], 
     """One row per place on the same basis: its published counts beside the links recorded for
     them (the Coverage page's figures), its links by type, partner countries and regions, first and latest tie."""
     _known("places_compared", atlas, pids)
-    latest: dict[tuple, quality.Gap] = {}  # each place's latest count of each set of types
-    for gap in quality.coverage(atlas):
-        key = (gap.pid, tuple(gap.reported.of), gap.reported.label)
-        if key not in latest or str(gap.reported.as_of or "") > str(latest[key].reported.as_of or ""):
-            latest[key] = gap
-    rows = [(pid, figures.place_figures(atlas, pid), [g for (p, *_), g in sorted(latest.items(), key=str) if p == pid])
-            for pid in pids]
+    latest: dict[tuple, quality.Gap] = {}  # each place's latest count of each set of types (later ones win)
+    for gap in sorted(quality.coverage(atlas), key=lambda g: str(g.reported.as_of or "")):
+        latest[(gap.pid, tuple(gap.reported.of), gap.reported.label or "")] = gap
+    rows = [(pid, figures.place_figures(atlas, pid), [latest[key] for key in sorted(latest) if key[0] == pid]) for pid in pids]
     return block(atlas, site, here, "places_table", rows, caption, notes=False)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, Optional, get_args
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from . import i18n
+from . import i18n, model
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
@@ -188,6 +188,8 @@ def templates(lang: str = i18n.ENGLISH) -> Environment:
     env.globals["_t"] = lambda message, **values: translations.gettext(message) % values if values else translations.gettext(message)
     env.globals["N_"] = i18n.N_
     env.globals["lang"] = lang
+    env.globals["statuses"] = get_args(model.Status)  # the model's, in its order
+    env.globals["years"] = (model.FIRST_YEAR, model.LAST_YEAR)  # a year outside these is a typo
     env.filters["t"] = translations.gettext
     env.filters["date"] = lambda date: i18n.date_text(date, lang)
     env.filters["listing"] = lambda items: i18n.LIST_SEPARATOR[lang].join(items)
