@@ -46,13 +46,6 @@ def test_no_serious_accessibility_violation_in_the_atlas_content(browser: object
     visit.close()
 
 
-def test_the_progress_bar_has_a_name(browser: object, base: str) -> None:
-    visit = Visit(browser, base)
-    visit.page.goto(base)
-    assert visit.page.locator(".md-progress").get_attribute("aria-label") == "Loading the page"
-    visit.close()
-
-
 # A cell's text wraps inside a word when one of its words spans two lines: each word's box is one
 # line high. Words end at spaces and after hyphens, and CJK text may break between any two
 # characters, as the line-breaking rules allow. Content is clipped when an element is wider than its scroll container shows and

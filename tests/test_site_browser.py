@@ -1,7 +1,6 @@
-"""The built site in a real browser: search, instant navigation, the maps, no outside requests.
+"""The built site in a real browser: search, following links, the maps, no outside requests.
 
-The site is built with site_url set to the local server, so Material's instant
-navigation is really used when links are clicked.
+The site is built with site_url set to the local server, as it is served.
 """
 
 from __future__ import annotations
@@ -37,16 +36,14 @@ def test_search_finds_places_by_english_or_native_name(visit: Visit, query: str,
     assert expected in result.inner_text()
 
 
-def test_taipei_map_after_instant_navigation_and_back(visit: Visit, atlas) -> None:
+def test_taipei_map_after_following_links_and_back(visit: Visit, atlas) -> None:
     page = visit.page
     page.goto(visit.base)
-    page.evaluate("window.__sameDocument = true")
     page.locator(".md-tabs a", has_text="Places").first.click()
     page.wait_for_url(re.compile(r".*/cities/(#.*)?$"))
     page.locator("#places-table").get_by_role("link", name="Taipei", exact=True).click()
     page.wait_for_url(re.compile(r".*/cities/taipei/(#.*)?$"))
     visit.wait_map("map-taipei")
-    assert page.evaluate("window.__sameDocument") is True  # no full reload: instant navigation
     links = atlas.links_of("taipei")
     partners = {link.other("taipei") for link in links}
     assert visit.map("map-taipei", "m.points.getLayers().length") == 1 + len(partners)
@@ -61,7 +58,18 @@ def test_taipei_map_after_instant_navigation_and_back(visit: Visit, atlas) -> No
     page.wait_for_url(re.compile(r".*/cities/taipei/(#.*)?$"))
     visit.wait_map("map-taipei")
     assert page.evaluate("document.querySelector('#map-taipei .leaflet-pane') !== null")
-    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_pages_do_not_download_the_sitemap(visit: Visit) -> None:
+    """sitemap.xml is for search engines: a reader's browser does not fetch and parse it (its
+    size grows with every page in every language)."""
+    for path in ("", "cities/taipei/", "map/"):
+        visit.page.goto(visit.base + path)
+        visit.page.wait_for_load_state("load")
+    visit.page.locator(".md-tabs a", has_text="Places").first.click()
+    visit.page.wait_for_url(re.compile(r".*/cities/(#.*)?$"))
+    visit.page.wait_for_load_state("load")
+    assert [u for u in visit.requests if u.endswith("sitemap.xml")] == []
 
 
 def test_popup_link_leads_to_the_partner_page(visit: Visit) -> None:
