@@ -68,9 +68,10 @@ def map_block(map_id: str, kind: str, label: str, data_url: str, root: str, _: C
     """The HTML of one map in a page (one block, no blank line), as ``Markup`` for templates.
 
     ``data_url`` is the map's GeoJSON (``mapdata``), relative to the page; ``root`` the page's
-    way to the site root (``../../``), for the country outlines and the map code, which starts
-    loading with the page (the adapter then takes it from there). ``label`` names the map for
-    screen readers. No ``<script>``: instant navigation re-creates scripts and would run JSON as code.
+    way to the site root (``../../``), for the country outlines. Nothing is preloaded: on a phone
+    a preload competes with the page's text and styles (Lighthouse: Taipei 83–86 with, 91–98
+    without); the adapter fetches the data and the map code together once the page is parsed.
+    ``label`` names the map for screen readers. No ``<script>``: a page swap would run JSON as code.
     ``_`` translates its words (macros.i18n).
     """
     if not _MAP_ID_RE.fullmatch(map_id or ""):
@@ -78,13 +79,10 @@ def map_block(map_id: str, kind: str, label: str, data_url: str, root: str, _: C
     if kind not in KINDS:
         raise ValueError(f"map kind {kind!r}: one of {KINDS}")
     esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
-    code = "".join(f'<link rel="preload" as="script" href="{esc(root + url)}">\n' for url in MAP_JS + [kind_script(kind)])
     skip = esc(_("Skip map"))
     return Markup(
         # data-search-exclude: Material's search leaves out "Skip map".
         f'<figure class="atlas-map-figure atlas-map-figure--{kind}" id="{esc(map_id)}-figure" data-search-exclude>\n'
-        # The data and the code start loading while the page does; the map's fetch() then takes it from there.
-        f'<link rel="preload" as="fetch" crossorigin href="{esc(data_url)}">\n{code}'
         f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">{skip}</a>\n'
         f'<div class="atlas-map" id="{esc(map_id)}" role="region" aria-label="{esc(label)}" tabindex="0" '
         f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(root + BASEMAP)}"></div>\n'

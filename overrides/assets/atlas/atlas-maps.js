@@ -339,28 +339,28 @@
     entry.basemap = new Promise(function (resolve) { // the outlines only where tiles do not come (offline)
       tiles.once("tileerror", function () { resolve(drawBasemap(element.getAttribute("data-basemap"), layers.basemap)); });
     });
-    fetchJson(element.getAttribute("data-src"))
-      .then(function (data) {
-        if (!document.documentElement.contains(element)) return map.remove(); // the page changed meanwhile
-        var points = data.features.filter(function (f) { return f.geometry.type === "Point"; });
-        var links = data.features.filter(function (f) { return f.geometry.type !== "Point"; });
-        entry.focus = points.filter(function (f) { return f.properties.focus; })[0];
-        if (entry.focus) links.forEach(function (f) { f.geometry = { type: "LineString", coordinates: joined(f.geometry) }; });
-        else unwrap(points, links);
-        var coords = entry.focus ? toLatLng(entry.focus.geometry.coordinates[0]) : toLatLng(null, 0);
-        fit(map, points.concat(links), coords);
-        addLinks(entry, layers, links, coords);
-        addPlaces(entry, layers, points, coords);
-        drawn[element.id] = entry;
-        map.fire("atlas:ready", { entry: entry }); // the controls (SharedView first: they start as the address says)
-        window.cancelAnimationFrame(entry.pending); // the links, once, as the controls now want them
-        entry.pending = false;
-        drawLinks(entry);
-        raisePlaces(entry);
-        map.fire("atlas:shown");
-        element.setAttribute("data-atlas-state", "ready");
-      })
-      .catch(function (error) { fail(element, error); });
+    var fetching = fetched[element.id] || fetchJson(element.getAttribute("data-src"));
+    delete fetched[element.id];
+    fetching.then(function (data) {
+      if (!document.documentElement.contains(element)) return map.remove(); // the page changed meanwhile
+      var points = data.features.filter(function (f) { return f.geometry.type === "Point"; });
+      var links = data.features.filter(function (f) { return f.geometry.type !== "Point"; });
+      entry.focus = points.filter(function (f) { return f.properties.focus; })[0];
+      if (entry.focus) links.forEach(function (f) { f.geometry = { type: "LineString", coordinates: joined(f.geometry) }; });
+      else unwrap(points, links);
+      var coords = entry.focus ? toLatLng(entry.focus.geometry.coordinates[0]) : toLatLng(null, 0);
+      fit(map, points.concat(links), coords);
+      addLinks(entry, layers, links, coords);
+      addPlaces(entry, layers, points, coords);
+      drawn[element.id] = entry;
+      map.fire("atlas:ready", { entry: entry }); // the controls (SharedView first: they start as the address says)
+      window.cancelAnimationFrame(entry.pending); // the links, once, as the controls now want them
+      entry.pending = false;
+      drawLinks(entry);
+      raisePlaces(entry);
+      map.fire("atlas:shown");
+      element.setAttribute("data-atlas-state", "ready");
+    }).catch(function (error) { fail(element, error); });
   };
 
   // ---- the maps of the page -------------------------------------------------
@@ -397,8 +397,13 @@
     return Promise.all(CSS.map(fetchFile).concat(scripts.map(fetchFile)));
   }
 
+  var fetched = {}; // each map's data, fetched while its code loads (api.load takes it)
+
   function draw(elements) {
-    elements.forEach(function (element) { element.setAttribute("data-atlas-state", "loading"); });
+    elements.forEach(function (element) {
+      element.setAttribute("data-atlas-state", "loading");
+      if (element.getAttribute("data-src")) fetched[element.id] = fetchJson(element.getAttribute("data-src"));
+    });
     mapCode(elements.map(function (element) { return element.getAttribute("data-kind"); })).then(function () {
       elements.forEach(function (element) {
         try {
