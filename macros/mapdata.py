@@ -14,7 +14,9 @@ Features (RFC 7946: lines that cross the antimeridian are cut there, as MultiLin
                     "year": 1961, "status": "active", "stroke": "#c62828"}}
 
 ``focus`` marks the place whose page it is (place pages only); ``url`` is relative to the
-page (and so to the file), and only URLs that ``render.safe_url`` accepts are written.
+page (and so to the file), and only URLs that ``render.safe_url`` accepts are written. A page in
+another language (``lang``) has its own file, in its words: names as the language writes them
+where the record has them, country and type names, dates ("1961年6月15日").
 Names and labels are plain text: the maps show them as text. ``stroke`` is the simplestyle
 key, so GitHub and geojson.io draw links in the atlas's colours.
 
@@ -28,6 +30,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from . import i18n
 from .atlas import Atlas, Link
 from .countries import countries
 from .render import relative, safe_url
@@ -106,8 +109,8 @@ class MapData:
         self.links = [link for link in atlas.links if link.owner in atlas.places and link.partner in atlas.places]
         self._position = {(link.owner, link.index): i for i, link in enumerate(self.links)}
         self._arcs: dict[int, np.ndarray] = {}
-        self._points: dict[tuple[str, Optional[str], bool], str] = {}
-        self._lines: dict[tuple[int, int], str] = {}
+        self._points: dict[tuple[str, Optional[str], bool, str], str] = {}
+        self._lines: dict[tuple[int, int, str], str] = {}
 
     def _arc(self, link: Link, segments: int) -> list[list[float]]:
         if segments not in self._arcs:  # every link at once: numpy does the sums
@@ -117,14 +120,19 @@ class MapData:
         points = self._arcs[segments][self._position[(link.owner, link.index)]]
         return (_coarse(points) if segments == COARSE else points).tolist()
 
-    def point(self, pid: str, here: str, focus: bool = False) -> str:
-        url = safe_url(relative(here, f"cities/{pid}/"))
-        key = (pid, url, focus)
+    def _name(self, pid: str, lang: str) -> str:
+        place = self.atlas.places[pid]
+        return place.names.get(lang, place.name) if lang != i18n.ENGLISH else place.name
+
+    def point(self, pid: str, here: str, focus: bool = False, lang: str = i18n.ENGLISH) -> str:
+        url = safe_url(relative(here, i18n.LANGUAGES[lang].prefix + f"cities/{pid}/"))
+        key = (pid, url, focus, lang)
         if key not in self._points:
             place = self.atlas.places[pid]
             lat, lon = place.coordinates
-            properties = {"name": place.name, "country": countries()[place.country].name}
-            also = sorted(set(place.names.values()) - {place.name})
+            name = self._name(pid, lang)
+            properties = {"name": name, "country": i18n.country_name(place.country, countries()[place.country].name, lang)}
+            also = sorted((set(place.names.values()) | {place.name}) - {name})
             if also:  # the place's names in other languages and scripts, for "Find a place"
                 properties["also"] = also
             if url is not None:
@@ -135,18 +143,19 @@ class MapData:
             self._points[key] = _text({"type": "Feature", "id": pid, "geometry": geometry, "properties": properties})
         return self._points[key]
 
-    def line(self, link: Link, segments: int = FINE) -> str:
-        key = (self._position[(link.owner, link.index)], segments)
+    def line(self, link: Link, segments: int = FINE, lang: str = i18n.ENGLISH) -> str:
+        key = (self._position[(link.owner, link.index)], segments, lang)
         if key not in self._lines:
             term = self.atlas.term("relationship_types", link.rel.type)
-            a, b = self.atlas.places[link.owner].name, self.atlas.places[link.partner].name
+            a, b, label = self._name(link.owner, lang), self._name(link.partner, lang), term.label_in(lang)
+            signed = i18n.date_text(link.signed, lang) if link.signed else None
             properties = {
                 "from": link.owner,
                 "to": link.partner,
                 "type": link.rel.type,
-                "type_label": term.label,
-                "label": f"{a} – {b}: {term.label}" + (f" ({link.signed})" if link.signed else ""),
-                "signed": str(link.signed) if link.signed else None,
+                "type_label": label,
+                "label": f"{a} – {b}: {label}" + (f" ({signed})" if signed else ""),
+                "signed": signed,
                 "year": link.signed.year if link.signed else None,
                 "status": link.status,
                 "stroke": term.shown_color,
@@ -156,16 +165,16 @@ class MapData:
         return self._lines[key]
 
     def collection(self, here: str, pids: Iterable[str], links: Iterable[Link], focus: Optional[str] = None,
-                   segments: int = FINE) -> str:
+                   segments: int = FINE, lang: str = i18n.ENGLISH) -> str:
         """The FeatureCollection of a page at ``here``: its places, then its links."""
-        features = [self.point(pid, here, pid == focus) for pid in pids]
-        features += [self.line(link, segments) for link in links if (link.owner, link.index) in self._position]
+        features = [self.point(pid, here, pid == focus, lang) for pid in pids]
+        features += [self.line(link, segments, lang) for link in links if (link.owner, link.index) in self._position]
         return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
-    def place(self, pid: str, here: str) -> str:
+    def place(self, pid: str, here: str, lang: str = i18n.ENGLISH) -> str:
         links = self.atlas.links_of(pid)
         partners = sorted({link.other(pid) for link in links} - {pid})
-        return self.collection(here, [pid] + partners, links, focus=pid)
+        return self.collection(here, [pid] + partners, links, focus=pid, lang=lang)
 
     def group(self, here: str, pids: Iterable[str], links: Iterable[Link] = (), focus: Optional[str] = None) -> str:
         """Members of a network, places of a programme or a country (with their links, if given)."""

@@ -174,7 +174,7 @@ class Legend(_Control):
     script = """
         var types = options.types.filter(function (t) { return entry.types.indexOf(t.id) >= 0; });
         if (!types.length) return false;
-        var toggle = atlasMap.node(box, "button", "atlas-legend-title", "Legend");
+        var toggle = atlasMap.node(box, "button", "atlas-legend-title", entry.t("Legend"));
         var panel = atlasMap.node(box, "div", "atlas-legend-panel");
         panel.id = entry.id + "-legend";
         toggle.setAttribute("aria-controls", panel.id);
@@ -191,11 +191,11 @@ class Legend(_Control):
                 check.addEventListener("change", function () { entry.show(key, item.id, check.checked); });
             });
         }
-        group("Link types", "type", types.map(function (t) { return {id: t.id, label: entry.labels[t.id], color: t.color}; }));
+        group(entry.t("Link types"), "type", types.map(function (t) { return {id: t.id, label: entry.labels[t.id], color: t.color}; }));
         var statuses = Object.keys(options.dashes).filter(function (s) { return entry.statuses.indexOf(s) >= 0; });
         if (statuses.length > 1 || statuses[0] !== "active")
-            group("Status", "status", statuses.map(function (s) {
-                return {id: s, label: atlasMap.STATUS[s], color: "#424242", dash: options.dashes[s]};
+            group(entry.t("Status"), "status", statuses.map(function (s) {
+                return {id: s, label: entry.t(atlasMap.STATUS[s]), color: "#424242", dash: options.dashes[s]};
             }));
         function show(open) { panel.hidden = !open; toggle.setAttribute("aria-expanded", String(open)); }
         toggle.type = "button";
@@ -214,14 +214,14 @@ class YearControl(_Control):
     script = """
         var years = entry.arcs.map(function (arc) { return arc.year; }).filter(function (y) { return y !== null; });
         if (!years.length) return false;
-        var label = atlasMap.node(box, "label", "atlas-years-label", "Links signed up to: ");
+        var label = atlasMap.node(box, "label", "atlas-years-label", entry.t("Links signed up to: "));
         var output = atlasMap.node(label, "output", "atlas-years-year", Math.max.apply(null, years));
         var range = atlasMap.node(box, "input", "atlas-years-range");
         var undatedLabel = atlasMap.node(box, "label", "atlas-years-undated");
         var undated = atlasMap.node(undatedLabel, "input");
         var dated = years.length, without = entry.arcs.length - dated;
-        atlasMap.node(box, "div", "atlas-years-count", dated + " dated links" + (without ? " + " + without + " undated" : ""));
-        undatedLabel.appendChild(document.createTextNode(" include the " + without + " undated"));
+        atlasMap.node(box, "div", "atlas-years-count", entry.t("{n} dated links", {n: dated}) + (without ? entry.t(" + {n} undated", {n: without}) : ""));
+        undatedLabel.appendChild(document.createTextNode(entry.t(" include the {n} undated", {n: without})));
         if (!without) undatedLabel.hidden = true;
         range.type = "range";
         range.id = label.htmlFor = entry.id + "-year";
@@ -256,12 +256,12 @@ class FindPlace(_Control):
             var p = layer.feature.properties;
             return {layer: layer, label: p.name + " (" + p.country + ")", names: [p.name].concat(p.also || []).map(fold)};
         }).sort(function (a, b) { return a.label < b.label ? -1 : 1; });
-        var label = atlasMap.node(box, "label", "atlas-visually-hidden", "Find a place");
+        var label = atlasMap.node(box, "label", "atlas-visually-hidden", entry.t("Find a place"));
         var input = atlasMap.node(box, "input", "atlas-search-input");
         var list = atlasMap.node(box, "ul", "atlas-search-list");
         var said = atlasMap.node(box, "div", "atlas-search-status");
         input.type = "search";
-        input.placeholder = "Find a place";
+        input.placeholder = entry.t("Find a place");
         input.autocomplete = "off";
         input.id = label.htmlFor = entry.id + "-search";
         list.id = entry.id + "-places";
@@ -285,13 +285,13 @@ class FindPlace(_Control):
                 // Not on to the map: the list is emptied meanwhile, and Leaflet would take it for a click on the map.
                 button.addEventListener("click", function (event) { event.stopPropagation(); open(place); });
             });
-            said.textContent = input.value.trim() && !matches.length ? "No place found" : "";
+            said.textContent = input.value.trim() && !matches.length ? entry.t("No place found") : "";
         });
         input.addEventListener("keydown", function (event) {
             if (event.key !== "Enter") return;
             var matches = found(input.value);
             if (matches.length) open(matches[0]);
-            else said.textContent = input.value.trim() ? "No place found" : "";
+            else said.textContent = input.value.trim() ? entry.t("No place found") : "";
         });
     """
 

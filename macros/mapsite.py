@@ -8,11 +8,14 @@ process that writes the files. Paths are relative to the site root.
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from typing import Callable
 
 from markupsafe import Markup
+
+from .i18n import N_
 
 KINDS = ("place", "group", "world")
 DATA_FILE = "map.geojson"  # a map's data, beside its page (macros.mapdata)
@@ -57,6 +60,17 @@ def loader_tag(base: str) -> Markup:
                   f'data-js="{files(MAP_JS)}" data-kinds="{files(KIND_JS)}"></script>')
 
 
+#: The words the maps' scripts show (atlas-maps.js, the controls in macros/maps.py), which
+#: ask for them by their English text (``entry.t``): a page in another language gives their
+#: translations to its map (``data-words``). ``{n}`` and the like are filled in by the script.
+MAP_WORDS = (
+    N_("Legend"), N_("Link types"), N_("Status"), N_("Active"), N_("Ended"), N_("Suspended"), N_("Disputed"),
+    N_("Links signed up to: "), N_("{n} dated links"), N_(" + {n} undated"), N_(" include the {n} undated"),
+    N_("Find a place"), N_("No place found"), N_("Signed {date}"), N_("Date not known"), N_("Status: {status}"),
+    N_("Open {name}"), N_("Open page"), N_("and {n} more links"), N_("The map could not be drawn."),
+    N_("Zoom in"), N_("Zoom out"), N_("Full screen"), N_("Exit full screen"),
+)
+
 _MAP_ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
@@ -80,12 +94,14 @@ def map_block(map_id: str, kind: str, label: str, data_url: str, root: str, _: C
         raise ValueError(f"map kind {kind!r}: one of {KINDS}")
     esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
     skip = esc(_("Skip map"))
+    words = {word: _(word) for word in MAP_WORDS if _(word) != word}
+    said = f' data-words="{esc(json.dumps(words, ensure_ascii=False, sort_keys=True))}"' if words else ""
     return Markup(
         # data-search-exclude: Material's search leaves out "Skip map".
         f'<figure class="atlas-map-figure atlas-map-figure--{kind}" id="{esc(map_id)}-figure" data-search-exclude>\n'
         f'<a class="atlas-map-skip" href="#{esc(map_id)}-end">{skip}</a>\n'
         f'<div class="atlas-map" id="{esc(map_id)}" role="region" aria-label="{esc(label)}" tabindex="0" '
-        f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(root + BASEMAP)}"></div>\n'
+        f'data-kind="{kind}" data-src="{esc(data_url)}" data-basemap="{esc(root + BASEMAP)}"{said}></div>\n'
         f'<span class="atlas-map-end" id="{esc(map_id)}-end" tabindex="-1"></span>\n'
         "</figure>"
     )

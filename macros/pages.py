@@ -52,15 +52,15 @@ class GeneratedPage:
         return _H2.findall(self.html)
 
 
-def map_html(view: "View", kind: str, map_id: str, label: str, embed: bool = True, page: Optional[str] = None) -> Markup:
-    """A page's map: drawn from the map.geojson file beside the page (GeneratedPage.map_data), or
-    beside the English ``page`` whose map it shows (a page in another language), and the HTML that
-    embeds it in another site (``embed``: the page's map is the embed page's)."""
-    data = relative(view.here, page + mapsite.DATA_FILE) if page else mapsite.DATA_FILE
-    block = mapsite.map_block(map_id, kind, label, data, view.url(""), view._)
+def map_html(view: "View", kind: str, map_id: str, label: str, embed: bool = True) -> Markup:
+    """A page's map, drawn from the map.geojson file beside the page (GeneratedPage.map_data), in
+    the page's words, and the HTML that embeds it in another site (``embed``: the page's map is
+    the embed page's, which is English)."""
+    block = mapsite.map_block(map_id, kind, label, mapsite.DATA_FILE, view.url(""), view._)
     if not embed:
         return block
-    return block + mapsite.embed_snippet(view.site.absolute(f"{mapsite.EMBED_PAGE}?map={page or view.here}"), label, view._)
+    english = view.here[len(view.prefix):]
+    return block + mapsite.embed_snippet(view.site.absolute(f"{mapsite.EMBED_PAGE}?map={english}"), label, view._)
 
 
 @dataclass(frozen=True)
@@ -502,7 +502,7 @@ def place_titles(atlas: Atlas) -> dict[str, str]:
 def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.PlaceFigures] = None,
                title: Optional[str] = None, lang: str = i18n.ENGLISH) -> GeneratedPage:
     """A place's page; in another language than English, under that language's prefix, titled
-    with the place's name in it where the record has one. Its map is the English page's."""
+    with the place's name in it where the record has one, and its map in the language's words."""
     place = atlas.places[pid]
     fig = fig or figures.place_figures(atlas, pid)
     english = place_url(pid)
@@ -534,8 +534,7 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         programs=programs,
         reported=reported,
         events_about=events_about,
-        map_html=map_html(view, "place", f"map-{pid}", _("Map of the links of {place}").format(place=view.place_name(pid)),
-                          page=english if lang != i18n.ENGLISH else None),
+        map_html=map_html(view, "place", f"map-{pid}", _("Map of the links of {place}").format(place=view.place_name(pid))),
         kind_label=view.label("place_kinds", place.kind),
         population=population_label(place, lang) if place.population is not None else "",
         here=here,
@@ -548,7 +547,8 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         title = place.names.get(lang, title)
         country = view.country_name(place.country)
         description = _("{place} ({country}): {links} recorded ties.").format(place=title, country=country, links=fig.links)
-        page = generated(uri, title, body, False, atlas.files[("cities", pid)], description=description)
+        page = generated(uri, title, body, False, atlas.files[("cities", pid)], map_data=methodcaller("place", pid, here, lang),
+                         description=description)
         return replace(page, search=None, lang=lang)  # one search index, English, for now
     description = place_description(atlas, pid, fig, title)
     page = generated(uri, title, body, False, atlas.files[("cities", pid)],

@@ -217,3 +217,57 @@ def test_the_chinese_page_draws_its_map_and_switches_language(browser: object, b
         assert visit.foreign == []
     finally:
         visit.context.close()
+
+
+def test_every_word_the_maps_show_is_in_the_catalogues() -> None:
+    """The maps' scripts ask for their words by English text (entry.t / t): each one is listed in
+    mapsite.MAP_WORDS, so it reaches the catalogues and a translated page's data-words."""
+    from macros import mapsite
+
+    root = Path(__file__).resolve().parent.parent
+    sources = (root / "overrides/assets/atlas/atlas-maps.js").read_text() + (root / "macros/maps.py").read_text()
+    asked = set(re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', sources))
+    asked |= {"Active", "Ended", "Suspended", "Disputed", "Zoom in", "Zoom out", "Full screen", "Exit full screen"}  # by name
+    assert len(asked) >= 20
+    assert asked <= set(mapsite.MAP_WORDS), asked - set(mapsite.MAP_WORDS)
+    for lang in i18n.TRANSLATED:
+        _ = i18n.gettext_of(lang)
+        assert [w for w in mapsite.MAP_WORDS if _(w) == w] == [], lang
+
+
+def test_a_translated_place_map_has_its_own_data_in_the_language(site: Path) -> None:
+    data = json.loads((site / "zh-Hant/cities/taipei/map.geojson").read_text(encoding="utf-8"))
+    props = {f["id"]: f["properties"] for f in data["features"] if f["geometry"]["type"] == "Point"}
+    assert props["taipei"]["name"] == "臺北市" and props["taipei"]["also"] == ["Taipei"]
+    assert props["houston"]["country"] == "美國" and props["houston"]["url"] == "../houston/"
+    link = [f["properties"] for f in data["features"] if f["properties"].get("to") == "houston"][0]
+    assert link["type_label"] == "姊妹市" and link["signed"] == "1961年6月15日" and link["year"] == 1961
+    html = page(site, "zh-Hant/cities/taipei")
+    words = json.loads(unescape(re.search(r'data-words="([^"]*)"', html).group(1)))
+    assert words["Legend"] == "圖例" and words["Signed {date}"] == "簽署於 {date}"
+    assert 'data-words' not in page(site, "cities/taipei")  # English: the scripts' own words
+    assert "embed/?map=cities/taipei/" in html  # the embed page shows the English map
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_chinese_map_speaks_chinese(browser: object, base: str, width: int) -> None:
+    visit = Visit(browser, base, viewport=(width, 800), touch=width < 600)
+    try:
+        visit.open("zh-Hant/cities/taipei/", "map-taipei")
+        legend = visit.page.locator("#map-taipei .atlas-legend")
+        title = legend.locator(".atlas-legend-title")
+        assert title.inner_text() == "圖例"
+        if title.get_attribute("aria-expanded") != "true":
+            title.tap() if width < 600 else title.click()
+        text_ = legend.inner_text()
+        assert "姊妹市" in text_ and "友好城市" in text_ and "Sister" not in text_
+        assert visit.page.locator("#map-taipei .leaflet-control-zoom-in").get_attribute("title") == "放大"
+        visit.map("map-taipei", "(m.open(m.layers['houston']), true)")
+        popup = visit.page.locator("#map-taipei .leaflet-popup-content").inner_text()
+        assert "Houston" in popup and "美國" in popup and "簽署於 1961年6月15日" in popup and "狀態：進行中" in popup
+        assert visit.page.locator("#map-taipei .leaflet-popup-content a").get_attribute("href") == "../houston/"
+        assert visit.errors == [], visit.errors
+    finally:
+        visit.context.close()

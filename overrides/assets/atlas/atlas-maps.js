@@ -25,6 +25,15 @@
     return element;
   };
 
+  // The words of a map in its page's language (its data-words: macros/mapsite.py, MAP_WORDS), asked
+  // for by their English text; {name} in a text takes values.name.
+  api.words = function (element) {
+    var words = JSON.parse(element.getAttribute("data-words") || "{}");
+    return function (text, values) {
+      return (words[text] || text).replace(/\{(\w+)\}/g, function (all, key) { return values && key in values ? values[key] : all; });
+    };
+  };
+
   api.swatch = function (parent, color, text) {
     api.node(parent, "span", "atlas-swatch").style.backgroundColor = color;
     parent.appendChild(document.createTextNode(text));
@@ -114,10 +123,10 @@
     return document.createTextNode(p.label || p.name);
   }
 
-  function linkDetails(box, p) {
+  function linkDetails(t, box, p) {
     api.swatch(api.node(box, "div", "atlas-popup-type"), p.stroke, p.type_label);
-    api.node(box, "div", "atlas-popup-date", p.signed ? "Signed " + p.signed : "Date not known");
-    api.node(box, "div", "atlas-popup-status", "Status: " + (STATUS[p.status] || p.status));
+    api.node(box, "div", "atlas-popup-date", p.signed ? t("Signed {date}", { date: p.signed }) : t("Date not known"));
+    api.node(box, "div", "atlas-popup-status", t("Status: {status}", { status: t(STATUS[p.status] || p.status) }));
   }
 
   function pageLink(box, url, text) {
@@ -130,12 +139,12 @@
     var list = mine.length ? api.node(box, "ul", "atlas-popup-links") : null;
     mine.slice(0, SHOWN).forEach(function (q) {
       var item = api.node(list, "li"), other = entry.places[q.from === id ? q.to : q.from];
-      var status = q.status === "active" ? "" : " (" + STATUS[q.status].toLowerCase() + ")";
+      var status = q.status === "active" ? "" : " (" + entry.t(STATUS[q.status]).toLowerCase() + ")";
       api.swatch(item, q.stroke, q.type_label + (q.year ? " " + q.year : "") + status + ": ");
       if (other && other.properties.url) api.node(item, "a", null, other.properties.name).href = other.properties.url;
       else if (other) item.appendChild(document.createTextNode(other.properties.name));
     });
-    if (mine.length > SHOWN) api.node(box, "div", "atlas-popup-more", "and " + (mine.length - SHOWN) + " more links");
+    if (mine.length > SHOWN) api.node(box, "div", "atlas-popup-more", entry.t("and {n} more links", { n: mine.length - SHOWN }));
   }
 
   function popup(entry) {
@@ -144,10 +153,10 @@
       box.className = "atlas-popup";
       api.node(box, "strong", "atlas-popup-title", p.label || p.name);
       if (f.geometry.type !== "Point") {
-        linkDetails(box, p);
+        linkDetails(entry.t, box, p);
         [p.from, p.to].forEach(function (id) {
           var end = entry.places[id] && entry.places[id].properties;
-          if (end && !end.focus) pageLink(box, end.url, "Open " + end.name);
+          if (end && !end.focus) pageLink(box, end.url, entry.t("Open {name}", { name: end.name }));
         });
         return box;
       }
@@ -155,9 +164,9 @@
       var mine = entry.arcs.map(function (arc) { return arc.feature.properties; })
         .filter(function (q) { return q.from === f.id || q.to === f.id; });
       if (entry.focus) { // on a place page: this partner's links with the place
-        if (!p.focus) mine.forEach(function (q) { linkDetails(api.node(box, "div", "atlas-popup-link-info"), q); });
+        if (!p.focus) mine.forEach(function (q) { linkDetails(entry.t, api.node(box, "div", "atlas-popup-link-info"), q); });
       } else placeLinks(box, entry, f.id, mine);
-      if (!p.focus) pageLink(box, p.url, "Open page");
+      if (!p.focus) pageLink(box, p.url, entry.t("Open page"));
       return box;
     };
   }
@@ -291,7 +300,7 @@
   }
 
   function entryOf(element, map, layers) {
-    var entry = { id: element.id, element: element, map: map, points: layers.points, arcs: [], places: {}, layers: {},
+    var entry = { id: element.id, element: element, map: map, t: api.words(element), points: layers.points, arcs: [], places: {}, layers: {},
                   labels: {}, statuses: [], pending: false, off: {}, wanted: { year: Infinity, undated: true },
                   asked: { year: null, undated: false } }; // asked: what the address asks the controls for (SharedView)
     entry.visibleArcs = function () {
@@ -322,6 +331,13 @@
       openPopup(entry, layer, still);
     };
     return entry;
+  }
+
+  function retitle(entry) { // the buttons of Leaflet and its plugins (zoom, full screen), in the page's words
+    entry.element.querySelectorAll(".leaflet-control a[title]").forEach(function (button) {
+      button.title = entry.t(button.title);
+      if (button.hasAttribute("aria-label")) button.setAttribute("aria-label", entry.t(button.getAttribute("aria-label")));
+    });
   }
 
   function gestures(map) { // wheel zoom, and one-finger dragging on a phone, while the map has the focus
@@ -359,6 +375,8 @@
       drawLinks(entry);
       raisePlaces(entry);
       map.fire("atlas:shown");
+      retitle(entry);
+      map.on("enterFullscreen exitFullscreen", function () { retitle(entry); });
       element.setAttribute("data-atlas-state", "ready");
     }).catch(function (error) { fail(element, error); });
   };
@@ -367,7 +385,7 @@
 
   function fail(element, error) {
     element.setAttribute("data-atlas-state", "error");
-    api.node(element, "p", "atlas-map-error", "The map could not be drawn.");
+    api.node(element, "p", "atlas-map-error", api.words(element)("The map could not be drawn."));
     console.error("atlas map #" + element.id + ":", error);
   }
 
