@@ -124,3 +124,16 @@ def test_the_table_of_a_type_filters_by_status_and_years(browser: object, base: 
     assert form.locator("output").text_content() == f"Showing {len(after)} of {len(links)} links (undated links left out)"
     visit.check_clean()
     visit.close()
+
+
+def test_a_long_table_counts_its_links_in_the_pages_language(browser: object, base: str, atlas) -> None:
+    visit = Visit(browser, base, viewport=(390, 844), touch=True)
+    visit.page.goto(base + "ja/cities/kaohsiung/")
+    links = atlas.links_of("kaohsiung")
+    form = visit.page.locator("form.atlas-table-filters")
+    assert form.locator("output").text_content() == f"{len(links)} 件"
+    form.locator("input[name=from]").fill("2024")
+    signed = [link for link in links if link.signed and link.signed.year >= 2024]
+    assert form.locator("output").text_content() == f"{len(links)} 件中 {len(signed)} 件を表示（日付不明の関係は除く）"
+    visit.check_clean()
+    visit.close()

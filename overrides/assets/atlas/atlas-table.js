@@ -77,8 +77,10 @@
         all += 1;
         shown += last ? 1 : 0;
       });
-      var dated = form.elements.from.value || form.elements.to.value ? " (undated links left out)" : "";
-      count.textContent = shown === all ? all + " links" : "Showing " + shown + " of " + all + " links" + dated;
+      // The words are the page's, in its language (data-all, data-some, data-undated: _m.html).
+      var words = form.getAttribute(shown === all ? "data-all" : "data-some");
+      var dated = form.elements.from.value || form.elements.to.value ? form.getAttribute("data-undated") : "";
+      count.textContent = words.replace("{shown}", shown).replace("{all}", all) + (shown === all ? "" : dated);
     }
     form.addEventListener("input", update);
     form.addEventListener("change", update);
