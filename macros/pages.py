@@ -547,9 +547,12 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         title = place.names.get(lang, title)
         country = view.country_name(place.country)
         description = _("{place} ({country}): {links} recorded ties.").format(place=title, country=country, links=fig.links)
-        page = generated(uri, title, body, False, atlas.files[("cities", pid)], map_data=methodcaller("place", pid, here, lang),
-                         description=description)
-        return replace(page, search=None, lang=lang)  # one search index, English, for now
+        # Its search entry: its names (the language's first) and what it is, in the language.
+        found_as = " ".join(dict.fromkeys([title, place.name] + [place.names[code] for code in sorted(place.names)]))
+        what = _("{kind} in {country}.").format(kind=view.label("place_kinds", place.kind), country=country)
+        page = generated(uri, title, body, False, atlas.files[("cities", pid)], found_as, what,
+                         methodcaller("place", pid, here, lang), description)
+        return replace(page, lang=lang)
     description = place_description(atlas, pid, fig, title)
     page = generated(uri, title, body, False, atlas.files[("cities", pid)],
                      search.place_title(atlas, pid), search.place_text(atlas, pid),

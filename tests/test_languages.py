@@ -271,3 +271,21 @@ def test_the_chinese_map_speaks_chinese(browser: object, base: str, width: int) 
         assert visit.errors == [], visit.errors
     finally:
         visit.context.close()
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("start, query, expected", [("ja/cities/taipei/", "横浜", "ja/cities/yokohama/"),
+                                                    ("zh-Hant/cities/taipei/", "高雄", "zh-Hant/cities/kaohsiung/")])
+def test_search_finds_the_place_page_in_the_sites_language(browser: object, base: str, start: str, query: str, expected: str) -> None:
+    visit = Visit(browser, base)
+    try:
+        visit.page.goto(base + start)
+        visit.page.keyboard.press("s")  # Material's shortcut to the search box
+        visit.page.keyboard.type(query, delay=50)
+        visit.page.keyboard.press("End")  # typed CJK text sends no key events; the search runs on keyup
+        visit.page.locator(".md-search-result__item").first.wait_for(timeout=10000)
+        links = visit.page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href.split('?')[0])")
+        assert base + expected in links
+    finally:
+        visit.context.close()
