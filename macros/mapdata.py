@@ -176,12 +176,13 @@ class MapData:
         partners = sorted({link.other(pid) for link in links} - {pid})
         return self.collection(here, [pid] + partners, links, focus=pid, lang=lang)
 
-    def group(self, here: str, pids: Iterable[str], links: Iterable[Link] = (), focus: Optional[str] = None) -> str:
+    def group(self, here: str, pids: Iterable[str], links: Iterable[Link] = (), focus: Optional[str] = None,
+              lang: str = i18n.ENGLISH) -> str:
         """Members of a network, places of a programme or a country (with their links, if given)."""
         links = list(links)
         members = sorted(set(pids))
         ends = sorted({end for link in links for end in (link.owner, link.partner)} - set(members))
-        return self.collection(here, members + ends, links, focus)
+        return self.collection(here, members + ends, links, focus, lang=lang)
 
     def world(self, here: str) -> str:
         return self.collection(here, sorted(self.atlas.places), self.links, segments=COARSE)

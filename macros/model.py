@@ -415,11 +415,16 @@ class Term(Record):
     label: Text
     labels: dict[Language, Text] = Field(default_factory=dict, description="The label in the site's other languages, keyed by BCP 47 tag (zh-Hant, ja).")
     definition: Text
+    definitions: dict[Language, Text] = Field(default_factory=dict, description="The definition in the site's other languages, keyed like labels.")
     color: Optional[Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(None, description="Map colour, #rrggbb.")
 
     def label_in(self, lang: str) -> str:
         """Its label in a language of the site: the one given there, else the English one."""
         return self.labels.get(lang, self.label)
+
+    def definition_in(self, lang: str) -> str:
+        """Its definition in a language of the site: the one given there, else the English one."""
+        return self.definitions.get(lang, self.definition)
 
     @property
     def shown_color(self) -> str:

@@ -134,7 +134,7 @@ class Notes:
 
 # The kinds of page written in every language (URL prefixes): a page in another language links
 # these in its own language and the others (still English only) at the site root.
-TRANSLATED_PAGES = ("cities/",)
+TRANSLATED_PAGES = ("cities/", "types/")
 
 
 class View:
@@ -620,15 +620,20 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
                      description=country_description(atlas, code, pids, links, list(abroad)))
 
 
-def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
+def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = None, lang: str = i18n.ENGLISH) -> GeneratedPage:
     term = atlas.term("relationship_types", tid)
-    here = type_url(tid)
-    view = View(atlas, here, site, rows)
+    here = i18n.LANGUAGES[lang].prefix + type_url(tid)
+    view = View(atlas, here, site, rows, lang)
+    label = term.label_in(lang)
     links = [link for link in atlas.links_by_date if link.rel.type == tid]
-    map_block = map_html(view, "group", f"map-{tid}", f"Map of the {term.label} links") if links else ""
-    body = render("type.html", atlas=atlas, v=view, term=term, links=links, map_html=map_block)
-    return generated(uri_of(here), term.label, body, search_text=term.definition,
-                     map_data=methodcaller("group", here, [], links) if links else None,
+    map_block = map_html(view, "group", f"map-{tid}", view._("Map of the {type} links").format(type=label)) if links else ""
+    body = render("type.html", lang, atlas=atlas, v=view, term=term, links=links, map_html=map_block)
+    data = methodcaller("group", here, [], links, lang=lang) if links else None
+    if lang != i18n.ENGLISH:
+        description = view._("{type}: {links} recorded ties.").format(type=label, links=len(links))
+        return replace(generated(uri_of(here), label, body, search_text=term.definition_in(lang), map_data=data,
+                                 description=description), lang=lang)
+    return generated(uri_of(here), term.label, body, search_text=term.definition, map_data=data,
                      description=type_description(atlas, term.label, term.definition, links))
 
 
@@ -753,6 +758,8 @@ def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
         yield language_home(atlas, site, lang)
         for pid in sorted(atlas.places):
             yield place_page(atlas, pid, site, figs[pid], titles[pid], lang)
+        rows: dict = {}
+        yield from (type_page(atlas, t.id, site, rows, lang) for t in atlas.vocabulary.relationship_types)
 
 
 def page_uris(atlas: Atlas, languages: Iterable[str] = ()) -> list[tuple[str, bool]]:
@@ -767,6 +774,7 @@ def page_uris(atlas: Atlas, languages: Iterable[str] = ()) -> list[tuple[str, bo
     for lang in languages:
         prefix = i18n.LANGUAGES[lang].prefix
         uris += [(prefix + "index.md", False)] + [(uri_of(prefix + place_url(pid)), False) for pid in sorted(atlas.places)]
+        uris += [(uri_of(prefix + type_url(t.id)), False) for t in atlas.vocabulary.relationship_types]
     return uris
 
 
@@ -777,5 +785,5 @@ def language_home(atlas: Atlas, site: SiteConfig, lang: str) -> GeneratedPage:
     by_country = sorted(_places_by_country(atlas).items(), key=lambda item: view.country_name(item[0]))
     body = render("language_home.html", lang, atlas=atlas, v=view, by_country=by_country, title=view._(site.site_name))
     page = generated(here + "index.md", i18n.LANGUAGES[lang].name, body,
-                     description=view._("The place pages of the atlas in this language; the other pages are in English."))
+                     description=view._("The place and type pages of the atlas in this language; the other pages are in English."))
     return replace(page, search=None, lang=lang)

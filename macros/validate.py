@@ -498,6 +498,10 @@ def load(
             if missing:
                 vocab_report.warning((section, i), f"term {term.id!r} has no label in {', '.join(missing)}: "
                                      f"add `labels: {{{', '.join(f'{code}: …' for code in missing)}}}` (the pages in that language show the English one)")
+            missing = [code for code in i18n.TRANSLATED if code not in term.definitions]
+            if section == "relationship_types" and missing:  # the type pages show it
+                vocab_report.warning((section, i), f"term {term.id!r} has no definition in {', '.join(missing)}: "
+                                     f"add `definitions: {{{', '.join(f'{code}: …' for code in missing)}}}` (the pages in that language show the English one)")
             for code in sorted(set(term.labels) - set(i18n.TRANSLATED)):
                 vocab_report.warning((section, i, "labels", code), f"the site has no pages in {code!r}: its label is never shown "
                                      f"(languages: {', '.join(i18n.TRANSLATED)})")

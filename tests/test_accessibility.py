@@ -134,6 +134,6 @@ def test_a_long_table_counts_its_links_in_the_pages_language(browser: object, ba
     assert form.locator("output").text_content() == f"{len(links)} 件"
     form.locator("input[name=from]").fill("2024")
     signed = [link for link in links if link.signed and link.signed.year >= 2024]
-    assert form.locator("output").text_content() == f"{len(links)} 件中 {len(signed)} 件を表示（日付不明の関係は除く）"
+    assert form.locator("output").text_content() == f"{len(links)} 件中 {len(signed)} 件を表示（日付不明の提携は除く）"
     visit.check_clean()
     visit.close()

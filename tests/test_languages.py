@@ -105,7 +105,8 @@ IN_DATA = {"Map", "Networks", "with", "year", "Cite", "Sources", "Event", "Type"
            "City Diplomacy Atlas"}
 
 
-@pytest.mark.parametrize("url", ["zh-Hant/cities/taipei", "ja/cities/taipei", "ja/cities/yokohama", "zh-Hant/cities/kaohsiung"])
+@pytest.mark.parametrize("url", ["zh-Hant/cities/taipei", "ja/cities/taipei", "ja/cities/yokohama", "zh-Hant/cities/kaohsiung",
+                                 "zh-Hant/types/sister", "ja/types/friendship", "ja"])
 def test_no_english_catalogue_string_is_left_in_the_chrome(site: Path, url: str) -> None:
     html = article(page(site, url))
     # The chrome: headings, table heads, labels, the key figures, the map's and the downloads' words.
@@ -289,3 +290,20 @@ def test_search_finds_the_place_page_in_the_sites_language(browser: object, base
         assert base + expected in links
     finally:
         visit.context.close()
+
+
+def test_a_type_of_tie_in_each_language(site: Path, atlas) -> None:
+    sister = [link for link in atlas.links if link.rel.type == "sister"]
+    zh = page(site, "zh-Hant/types/sister")
+    assert re.search(r'<h1 class="atlas-title">姊妹市</h1>\s*<p>兩地地方政府正式締結的姊妹市或結盟協定。</p>', zh)
+    assert f"本圖集共有 {len(sister)} 項此類關係。" in zh
+    assert "<caption>姊妹市關係</caption>" in zh and '<th scope="col">地點</th>' in zh
+    # Houston's row: Taipei by its Chinese name, linked in Chinese; the date as Chinese writes it.
+    row = re.search(r'<tr class="atlas-link[^>]*>(?:(?!</tr>).)*houston(?:(?!</tr>).)*</tr>', zh).group(0)
+    assert 'href="../../cities/taipei/">臺北市</a>' in row and "1961年6月15日" in row and "進行中" in row
+    assert (site / "zh-Hant/types/sister/map.geojson").is_file()
+    ja = page(site, "ja/types/friendship")
+    assert '<h1 class="atlas-title">友好都市</h1>' in ja and "正式な友好都市協定。" in ja
+    # The language's home lists the types, and the switcher pairs the pages.
+    assert re.search(r'<a href="types/sister/"[^>]*>姉妹都市</a>', page(site, "ja"))
+    assert 'href="../../../ja/types/sister/" hreflang="ja"' in zh
