@@ -134,7 +134,7 @@ class Notes:
 
 # The kinds of page written in every language (URL prefixes): a page in another language links
 # these in its own language and the others (still English only) at the site root.
-TRANSLATED_PAGES = ("cities/", "types/")
+TRANSLATED_PAGES = ("cities/", "types/", "countries/")
 
 
 class View:
@@ -160,7 +160,8 @@ class View:
     def url(self, target: str) -> str:
         """A link to ``target`` (a site URL in English): to its page in this page's language when
         there is one."""
-        if self.prefix and target.startswith(TRANSLATED_PAGES) and target.partition("#")[0].endswith("/"):
+        page = target.partition("#")[0]
+        if self.prefix and page.startswith(TRANSLATED_PAGES) and page.endswith("/") and page not in TRANSLATED_PAGES:  # not the lists
             target = self.prefix + target
         return relative(self.here, target)
 
@@ -598,9 +599,10 @@ def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
     return dict(sorted(groups.items()))
 
 
-def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, rows: Optional[dict] = None) -> GeneratedPage:
-    here = country_url(code)
-    view = View(atlas, here, site, rows)
+def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, rows: Optional[dict] = None,
+                 lang: str = i18n.ENGLISH) -> GeneratedPage:
+    here = i18n.LANGUAGES[lang].prefix + country_url(code)
+    view = View(atlas, here, site, rows, lang)
     inside = set(pids)
     unique = {(link.owner, link.index): link for pid in pids for link in atlas.links_of(pid)}
     links = sorted(unique.values(), key=link_order)
@@ -609,14 +611,20 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
         for end in (link.owner, link.partner):
             if end not in inside and end in atlas.places:
                 abroad[atlas.places[end].country] += 1
+    name = view.country_name(code)
     body = render(
-        "country.html", atlas=atlas, v=view, code=code, country=countries()[code], pids=pids, links=links,
+        "country.html", lang, atlas=atlas, v=view, code=code, country=countries()[code], pids=pids, links=links,
         abroad=sorted(abroad.items(), key=lambda kv: (-kv[1], kv[0])),
-        map_html=map_html(view, "group", f"map-{code.lower()}", f"Map of the places in {countries()[code].name} and their links"),
+        map_html=map_html(view, "group", f"map-{code.lower()}", view._("Map of the places in {country} and their links").format(country=name)),
     )
+    data = methodcaller("group", here, pids, links, lang=lang)
+    if lang != i18n.ENGLISH:
+        description = view._("{country}: {places} places and {links} recorded ties.").format(country=name, places=len(pids), links=len(links))
+        title = view._("Places in {country}").format(country=name)
+        names = " ".join(view.place_name(pid) for pid in pids)
+        return replace(generated(uri_of(here), title, body, search_text=names, map_data=data, description=description), lang=lang)
     names = ", ".join(atlas.places[pid].name for pid in pids)
-    return generated(uri_of(here), country_title(code), body, search_text=f"Places: {names}",
-                     map_data=methodcaller("group", here, pids, links),
+    return generated(uri_of(here), country_title(code), body, search_text=f"Places: {names}", map_data=data,
                      description=country_description(atlas, code, pids, links, list(abroad)))
 
 
@@ -760,6 +768,7 @@ def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
             yield place_page(atlas, pid, site, figs[pid], titles[pid], lang)
         rows: dict = {}
         yield from (type_page(atlas, t.id, site, rows, lang) for t in atlas.vocabulary.relationship_types)
+        yield from (country_page(atlas, code, pids, site, rows, lang) for code, pids in _places_by_country(atlas).items())
 
 
 def page_uris(atlas: Atlas, languages: Iterable[str] = ()) -> list[tuple[str, bool]]:
@@ -775,6 +784,7 @@ def page_uris(atlas: Atlas, languages: Iterable[str] = ()) -> list[tuple[str, bo
         prefix = i18n.LANGUAGES[lang].prefix
         uris += [(prefix + "index.md", False)] + [(uri_of(prefix + place_url(pid)), False) for pid in sorted(atlas.places)]
         uris += [(uri_of(prefix + type_url(t.id)), False) for t in atlas.vocabulary.relationship_types]
+        uris += [(uri_of(prefix + country_url(code)), False) for code in _places_by_country(atlas)]
     return uris
 
 
@@ -785,5 +795,5 @@ def language_home(atlas: Atlas, site: SiteConfig, lang: str) -> GeneratedPage:
     by_country = sorted(_places_by_country(atlas).items(), key=lambda item: view.country_name(item[0]))
     body = render("language_home.html", lang, atlas=atlas, v=view, by_country=by_country, title=view._(site.site_name))
     page = generated(here + "index.md", i18n.LANGUAGES[lang].name, body,
-                     description=view._("The place and type pages of the atlas in this language; the other pages are in English."))
+                     description=view._("The place, country and type pages of the atlas in this language; the other pages are in English."))
     return replace(page, search=None, lang=lang)

@@ -106,7 +106,7 @@ IN_DATA = {"Map", "Networks", "with", "year", "Cite", "Sources", "Event", "Type"
 
 
 @pytest.mark.parametrize("url", ["zh-Hant/cities/taipei", "ja/cities/taipei", "ja/cities/yokohama", "zh-Hant/cities/kaohsiung",
-                                 "zh-Hant/types/sister", "ja/types/friendship", "ja"])
+                                 "zh-Hant/types/sister", "ja/types/friendship", "ja", "ja/countries/jp", "zh-Hant/countries/us"])
 def test_no_english_catalogue_string_is_left_in_the_chrome(site: Path, url: str) -> None:
     html = article(page(site, url))
     # The chrome: headings, table heads, labels, the key figures, the map's and the downloads' words.
@@ -307,3 +307,30 @@ def test_a_type_of_tie_in_each_language(site: Path, atlas) -> None:
     # The language's home lists the types, and the switcher pairs the pages.
     assert re.search(r'<a href="types/sister/"[^>]*>姉妹都市</a>', page(site, "ja"))
     assert 'href="../../../ja/types/sister/" hreflang="ja"' in zh
+
+
+def test_a_country_in_each_language(site: Path, atlas) -> None:
+    japan = [pid for pid, place in atlas.places.items() if place.country == "JP"]
+    ja = page(site, "ja/countries/jp")
+    assert "<title>日本の地域 - " in ja and f"アトラスに {len(japan)} 地域" in ja and "（アジア）。" in ja
+    assert re.search(r'<a href="../../cities/yokohama/">横浜市</a>', ja)  # the place's page in Japanese
+    assert '<h2 id="partner-countries">相手の国・地域' in ja
+    zh = page(site, "zh-Hant/countries/us")
+    assert "<caption>美國各地的關係</caption>" in zh and (site / "zh-Hant/countries/us/map.geojson").is_file()
+    assert re.search(r'<a href="countries/jp/">.*日本</a>', page(site, "ja"))
+
+
+@pytest.mark.parametrize("lang", i18n.TRANSLATED)
+def test_every_link_of_a_language_leads_to_a_page_that_exists(site: Path, lang: str) -> None:
+    """Pages in a language link the others in it where they exist, else the English ones."""
+    broken = set()
+    for path in sorted((site / lang).rglob("index.html")):
+        for href in re.findall(r'<a [^>]*href="([^"]+)"', path.read_text(encoding="utf-8")):
+            href = unescape(href).split("#")[0].split("?")[0]
+            if not href or re.match(r"[a-z]+:", href):
+                continue
+            target = (path.parent / href).resolve()
+            if not (target / "index.html" if href.endswith("/") else target).exists():
+                broken.add((str(path.relative_to(site)), href))
+    assert len(list((site / lang).rglob("index.html"))) > 300
+    assert sorted(broken)[:10] == []
