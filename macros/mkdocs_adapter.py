@@ -380,6 +380,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         data = mapdata.MapData(build.atlas)
         for path, make in build.author_maps.items():
             sitefiles.write(site_dir / path, make(data))
+    if build.site.languages and (site_dir / "sitemap.xml").is_file():
+        sitefiles.split_sitemap(site_dir, build.site.site_url, [i18n.LANGUAGES[code].prefix for code in build.site.languages])
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ No MkDocs here. An engine adapter runs ``make_files`` while the engine works
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -52,3 +53,32 @@ def make_files(atlas: Atlas, site: pages.SiteConfig, site_dir: Path, project: Pa
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+_URL = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+         'xmlns:xhtml="http://www.w3.org/1999/xhtml">')
+
+
+def split_sitemap(site_dir: Path, site_url: str, prefixes: list[str]) -> list[str]:
+    """The engine's sitemap.xml (every page, with its hreflang alternates) as one sitemap per
+    language, each in its language's folder (English: sitemap-en.xml at the root), and
+    sitemap.xml, where search engines look, as their index. The engine's sitemap.xml.gz goes:
+    it would be the old list. Returns the sitemaps' paths from the site root."""
+    text = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    base = site_url.rstrip("/") + "/"
+    groups: dict[str, list[str]] = {prefix: [] for prefix in [""] + prefixes}
+    for found in _URL.finditer(text):
+        path = found.group(1)[len(base):] if found.group(1).startswith(base) else ""
+        prefix = next((p for p in prefixes if path.startswith(p)), "")
+        groups[prefix].append(found.group(0))
+    paths = []
+    for prefix, entries in groups.items():
+        path = prefix + "sitemap.xml" if prefix else "sitemap-en.xml"
+        write(site_dir / path, _HEAD + "".join(entries) + "\n</urlset>\n")
+        paths.append(path)
+    index = "".join(f"\n    <sitemap><loc>{base}{path}</loc></sitemap>" for path in paths)
+    write(site_dir / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+          f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{index}\n</sitemapindex>\n')
+    (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)
+    return paths

@@ -84,8 +84,24 @@ def test_a_hand_written_page_links_the_language_homes(site: Path) -> None:
     assert "英語のトップページ" in home and 'href="../cities/yokohama/"' not in home and 'href="cities/yokohama/"' in home
 
 
+def test_each_language_has_its_sitemap_and_sitemap_xml_is_their_index(site: Path) -> None:
+    index = (site / "sitemap.xml").read_text(encoding="utf-8")
+    listed = re.findall(r"<sitemap><loc>[^<]*?/atlas/([^<]*)</loc></sitemap>", index)
+    assert "<sitemapindex " in index and listed == ["sitemap-en.xml", "zh-Hant/sitemap.xml", "ja/sitemap.xml"]
+    locs = {name: re.findall(r"<loc>[^<]*?/atlas/([^<]*)</loc>", (site / name).read_text(encoding="utf-8")) for name in listed}
+    assert "cities/taipei/" in locs["sitemap-en.xml"] and not any(u.startswith(("zh-Hant/", "ja/")) for u in locs["sitemap-en.xml"])
+    for lang in ("zh-Hant", "ja"):
+        assert locs[f"{lang}/sitemap.xml"] and all(u.startswith(lang + "/") for u in locs[f"{lang}/sitemap.xml"])
+    # Every page is in one of them, once; the engine's gzipped copy of the old list is gone.
+    pages = {str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html") if p.parent != site}
+    everything = sum(locs.values(), [])
+    assert len(everything) == len(set(everything)) and set(everything) == pages | {""}
+    assert not (site / "sitemap.xml.gz").exists()
+    assert {"zh-Hant/types/sister/", "ja/countries/jp/"} <= pages
+
+
 def test_sitemap_has_the_hreflang_alternates(site: Path) -> None:
-    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = (site / "zh-Hant" / "sitemap.xml").read_text(encoding="utf-8")
     entry = re.search(r"<url>\s*<loc>[^<]*/zh-Hant/cities/taipei/</loc>.*?</url>", sitemap, re.S).group(0)
     assert re.findall(r'hreflang="([^"]+)" href="[^"]*?/((?:zh-Hant/|ja/)?cities/taipei/)"', entry) == [
         ("en", "cities/taipei/"), ("zh-Hant", "zh-Hant/cities/taipei/"), ("ja", "ja/cities/taipei/")]
@@ -199,7 +215,8 @@ def test_the_language_pages_are_byte_identical_across_builds(site: Path, tmp_pat
             _, mismatch, errors = filecmp.cmpfiles(current.left, current.right, current.common_files, shallow=False)
             assert not mismatch and not errors, (current.left, mismatch)
             stack += current.subdirs.values()
-    assert (site / "sitemap.xml").read_bytes() == (again / "sitemap.xml").read_bytes()
+    for name in ("sitemap.xml", "sitemap-en.xml", "ja/sitemap.xml"):
+        assert (site / name).read_bytes() == (again / name).read_bytes()
 
 
 @pytest.mark.browser
