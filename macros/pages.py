@@ -134,7 +134,7 @@ class Notes:
 
 # The kinds of page written in every language (URL prefixes): a page in another language links
 # these in its own language and the others (still English only) at the site root.
-TRANSLATED_PAGES = ("cities/", "types/", "countries/")
+TRANSLATED_PAGES = ("cities/", "networks/", "programs/", "countries/", "types/")
 
 
 class View:
@@ -561,35 +561,47 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
     return replace(page, jsonld=structured.script_text(structured.place(atlas, pid, site.absolute(here), description)))
 
 
-def network_page(atlas: Atlas, nid: str, site: SiteConfig) -> GeneratedPage:
+def network_page(atlas: Atlas, nid: str, site: SiteConfig, lang: str = i18n.ENGLISH) -> GeneratedPage:
     network = atlas.networks[nid]
-    here = network_url(nid)
-    view = View(atlas, here, site)
+    here = i18n.LANGUAGES[lang].prefix + network_url(nid)
+    view = View(atlas, here, site, lang=lang)
     members = [(pid, atlas.places[pid].memberships[i]) for pid, i in atlas.members_by_network.get(nid, [])]
     events = [(pid, e) for pid, p in atlas.iter_places() for e in p.events if e.network == nid]
+    label = view._("Map of the members of {network}").format(network=network.name)
     body = render(
-        "network.html", atlas=atlas, v=view, nid=nid, network=network, members=members, events=events,
-        file=atlas.files[("networks", nid)],
-        map_html=map_html(view, "group", f"map-{nid}", f"Map of the members of {network.name}") if members else "",
+        "network.html", lang, atlas=atlas, v=view, nid=nid, network=network, members=members, events=events,
+        file=atlas.files[("networks", nid)], map_html=map_html(view, "group", f"map-{nid}", label) if members else "",
     )
+    data = methodcaller("group", here, [pid for pid, _ in members], lang=lang) if members else None
+    found_as = f"{network.name} {network.short_name or ''} {' '.join(network.names.values())}".strip()
+    if lang != i18n.ENGLISH:
+        description = view._("{network}: {members} members in the atlas.").format(network=network.name, members=len(members))
+        return replace(generated(uri_of(here), network.name, body, False, atlas.files[("networks", nid)], found_as,
+                                 view.label("network_kinds", network.kind), data, description), lang=lang)
     return generated(uri_of(here), network.name, body, False, atlas.files[("networks", nid)],
-                     f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary),
-                     methodcaller("group", here, [pid for pid, _ in members]) if members else None,
+                     f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary), data,
                      network_description(atlas, nid, [pid for pid, _ in members]))
 
 
-def program_page(atlas: Atlas, gid: str, site: SiteConfig) -> GeneratedPage:
+def program_page(atlas: Atlas, gid: str, site: SiteConfig, lang: str = i18n.ENGLISH) -> GeneratedPage:
     program = atlas.programs[gid]
-    here = program_url(gid)
-    view = View(atlas, here, site)
+    here = i18n.LANGUAGES[lang].prefix + program_url(gid)
+    view = View(atlas, here, site, lang=lang)
     places = [program.lead] + [p.place for p in program.participants]
+    label = view._("Map of the places in {program}").format(program=program.name)
     body = render(
-        "program.html", atlas=atlas, v=view, gid=gid, program=program, file=atlas.files[("programs", gid)],
-        map_html=map_html(view, "group", f"map-{gid}", f"Map of the places in {program.name}"),
+        "program.html", lang, atlas=atlas, v=view, gid=gid, program=program, file=atlas.files[("programs", gid)],
+        map_html=map_html(view, "group", f"map-{gid}", label),
     )
+    data = methodcaller("group", here, places, focus=program.lead, lang=lang)
+    if lang != i18n.ENGLISH:
+        description = view._("{program}: {places} places taking part.").format(program=program.name, places=len(places))
+        found_as = f"{program.name} {program.short_name or ''} {' '.join(program.names.values())}".strip()
+        return replace(generated(uri_of(here), program.name, body, False, atlas.files[("programs", gid)], found_as,
+                                 view.place_name(program.lead), data, description), lang=lang)
     return generated(uri_of(here), program.name, body, False, atlas.files[("programs", gid)],
-                     f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary),
-                     methodcaller("group", here, places, focus=program.lead), program_description(atlas, gid))
+                     f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary), data,
+                     program_description(atlas, gid))
 
 
 def _places_by_country(atlas: Atlas) -> dict[str, list[str]]:
@@ -766,6 +778,8 @@ def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
         yield language_home(atlas, site, lang)
         for pid in sorted(atlas.places):
             yield place_page(atlas, pid, site, figs[pid], titles[pid], lang)
+        yield from (network_page(atlas, nid, site, lang) for nid in sorted(atlas.networks))
+        yield from (program_page(atlas, gid, site, lang) for gid in sorted(atlas.programs))
         rows: dict = {}
         yield from (type_page(atlas, t.id, site, rows, lang) for t in atlas.vocabulary.relationship_types)
         yield from (country_page(atlas, code, pids, site, rows, lang) for code, pids in _places_by_country(atlas).items())
@@ -783,6 +797,8 @@ def page_uris(atlas: Atlas, languages: Iterable[str] = ()) -> list[tuple[str, bo
     for lang in languages:
         prefix = i18n.LANGUAGES[lang].prefix
         uris += [(prefix + "index.md", False)] + [(uri_of(prefix + place_url(pid)), False) for pid in sorted(atlas.places)]
+        uris += [(uri_of(prefix + network_url(nid)), False) for nid in sorted(atlas.networks)]
+        uris += [(uri_of(prefix + program_url(gid)), False) for gid in sorted(atlas.programs)]
         uris += [(uri_of(prefix + type_url(t.id)), False) for t in atlas.vocabulary.relationship_types]
         uris += [(uri_of(prefix + country_url(code)), False) for code in _places_by_country(atlas)]
     return uris
@@ -795,5 +811,5 @@ def language_home(atlas: Atlas, site: SiteConfig, lang: str) -> GeneratedPage:
     by_country = sorted(_places_by_country(atlas).items(), key=lambda item: view.country_name(item[0]))
     body = render("language_home.html", lang, atlas=atlas, v=view, by_country=by_country, title=view._(site.site_name))
     page = generated(here + "index.md", i18n.LANGUAGES[lang].name, body,
-                     description=view._("The place, country and type pages of the atlas in this language; the other pages are in English."))
+                     description=view._("The pages of the atlas's places, networks, programmes, countries and types of tie in this language; the other pages are in English."))
     return replace(page, search=None, lang=lang)

@@ -122,7 +122,8 @@ IN_DATA = {"Map", "Networks", "with", "year", "Cite", "Sources", "Event", "Type"
 
 
 @pytest.mark.parametrize("url", ["zh-Hant/cities/taipei", "ja/cities/taipei", "ja/cities/yokohama", "zh-Hant/cities/kaohsiung",
-                                 "zh-Hant/types/sister", "ja/types/friendship", "ja", "ja/countries/jp", "zh-Hant/countries/us"])
+                                 "zh-Hant/types/sister", "ja/types/friendship", "ja", "ja/countries/jp", "zh-Hant/countries/us",
+                                 "zh-Hant/networks/citynet", "ja/programs/y-port"])
 def test_no_english_catalogue_string_is_left_in_the_chrome(site: Path, url: str) -> None:
     html = article(page(site, url))
     # The chrome: headings, table heads, labels, the key figures, the map's and the downloads' words.
@@ -131,6 +132,7 @@ def test_no_english_catalogue_string_is_left_in_the_chrome(site: Path, url: str)
         r'|<div class="atlas-computed".*?</div>|<a class="atlas-map-skip".*?</a>|<p class="atlas-(?:downloads|edit-record|muted)">.*?</p>',
         html, re.S))
     assert chrome
+    chrome = re.sub(r"\(data/[^)]*\)", "", chrome)  # the record's file, in "Edit this record (data/networks/citynet.yaml)"
     translated = {}  # each English form -> its translation: words a translation keeps (JSON) are no finding
     for message in i18n._read_catalogue(url.split("/")[0]):
         forms = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -351,3 +353,14 @@ def test_every_link_of_a_language_leads_to_a_page_that_exists(site: Path, lang: 
                 broken.add((str(path.relative_to(site)), href))
     assert len(list((site / lang).rglob("index.html"))) > 300
     assert sorted(broken)[:10] == []
+
+
+def test_networks_and_programmes_in_each_language(site: Path) -> None:
+    zh = page(site, "zh-Hant/networks/citynet")
+    assert "<dt>成立</dt><dd>1987年</dd>" in zh and "本圖集中有 2 個地點記錄為成員。" in zh
+    assert re.search(r'<a href="../../cities/taipei/">臺北市</a>', zh) and (site / "zh-Hant/networks/citynet/map.geojson").is_file()
+    # The contributors' English prose says it is English.
+    assert '<div class="atlas-summary" lang="en">' in zh and '<div class="atlas-summary">' in page(site, "networks/citynet")
+    ja = page(site, "ja/programs/y-port")
+    assert re.search(r"<dt>運営</dt><dd><a href=\"../../cities/yokohama/\">横浜市</a></dd>", ja) and "<td>運営者</td>" in ja
+    assert re.search(r'<a href="networks/citynet/"[^>]*>CITYNET', page(site, "ja"))
