@@ -56,6 +56,7 @@ class _Build:
     made: Optional["Made"] = None  # the generated pages, made while the engine works
     shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
     load_seconds: float = 0.0
+    untranslated: set[str] = field(default_factory=set)  # a hand-written page's source path in another language (not translated yet)
     author_maps: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson on a hand-written page -> how to make it
     theme_language: str = ""  # mkdocs.yml's theme.language: English pages'
 
@@ -115,7 +116,7 @@ EMBED_FRONT = "---\ntitle: Map\ntemplate: embed.html\nrender_macros: false\nsear
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     atlas = build.atlas
     assert atlas is not None
-    build.author_maps = {}
+    build.author_maps, build.untranslated = {}, set()
     uris = pages.page_uris(atlas, build.site.languages)
     for uri, in_nav in uris:
         inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
@@ -123,6 +124,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     global_map = mapsite.map_block("map-global", "world", "Map of every place and link in the atlas",
                                    mapsite.DATA_FILE, relative("map/", ""))
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
+    _untranslated(files, config, {uri for uri, _ in uris})
     embed = mapsite.embed_block(relative(mapsite.EMBED_PAGE, mapsite.BASEMAP))
     files.append(File.generated(config, "embed.md", content=EMBED_FRONT + embed, inclusion=InclusionLevel.NOT_IN_NAV))
     # The pages, their maps' data, the downloads and the feed are made in a forked process
@@ -163,6 +165,23 @@ class Made:
         for _ in self.chunks:
             raise PluginError("pages were made that the engine was not given")
         return self.search
+
+
+def _untranslated(files: Files, config: MkDocsConfig, generated: set[str]) -> None:
+    """Each hand-written page, the map page and the generated pages still English only, in each
+    language: not translated yet, which it says in that language, with a link to the English
+    text (out of the navigation)."""
+    english_only = [f for f in files.documentation_pages() if f.src_uri in pages.ENGLISH_ONLY or
+                    f.src_uri not in generated and f.src_uri != "index.md"]
+    for file in sorted(english_only, key=lambda f: f.src_uri):
+        found = re.search(r"^# (.+)$", file.content_string, re.M)
+        title = pages.ENGLISH_ONLY.get(file.src_uri) or (found.group(1).strip() if found else file.name)
+        english = file.url or ""
+        for code in build.site.languages:
+            there = i18n.LANGUAGES[code].prefix + file.src_uri
+            files.append(File.generated(config, there, content=pages.untranslated_page(title, english, there, code),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            build.untranslated.add(there)
 
 
 def _map_page(block: str) -> str:
@@ -248,7 +267,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if not build.site.languages:
         return markdown
     lang, english = _language_of(page)
-    generated = build.made.uris if build.made is not None else set()
+    generated = (build.made.uris if build.made is not None else set()) | build.untranslated
     alternates = []
     for code in (i18n.ENGLISH,) + build.site.languages:
         prefix = i18n.LANGUAGES[code].prefix

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from operator import methodcaller
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Union
@@ -161,7 +162,7 @@ class View:
         """A link to ``target`` (a site URL in English): to its page in this page's language when
         there is one."""
         page = target.partition("#")[0]
-        if self.prefix and page.startswith(TRANSLATED_PAGES) and page.endswith("/") and page not in TRANSLATED_PAGES:  # not the lists
+        if self.prefix and page.startswith(TRANSLATED_PAGES) and page.endswith("/"):
             target = self.prefix + target
         return relative(self.here, target)
 
@@ -265,11 +266,35 @@ def url_of(uri: str) -> str:
 
 
 def _page(template: str, uri: str, title: str, atlas: Atlas, site: SiteConfig, in_nav: bool = False,
-          edit: Optional[str] = None, description: str = "", **context: Any) -> GeneratedPage:
+          edit: Optional[str] = None, description: str = "", lang: str = i18n.ENGLISH, **context: Any) -> GeneratedPage:
+    """A page of ``template``; in another language, under its prefix (``uri`` is the English one)."""
+    uri = i18n.LANGUAGES[lang].prefix + uri
     here = url_of(uri)
-    view = View(atlas, here, site)
-    return generated(uri, title, render(template, atlas=atlas, v=view, here=here, **context), in_nav, edit,
+    view = View(atlas, here, site, lang=lang)
+    page = generated(uri, title, render(template, lang, atlas=atlas, v=view, here=here, **context), in_nav, edit,
                      description=description)
+    return page if lang == i18n.ENGLISH else replace(page, lang=lang, search=None)
+
+
+def language_lists(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures], lang: str) -> list[GeneratedPage]:
+    """The lists of places, networks, programmes, countries and types in a language (out of the navigation)."""
+    _ = i18n.gettext_of(lang)
+    rows = [(pid, place, figs[pid]) for pid, place in atlas.iter_places()]
+    by_country = _places_by_country(atlas)
+    counts = Counter(link.rel.type for link in atlas.links)
+    said = lambda title, n: _("{list} in the atlas ({count}), each with its page in this language.").format(list=title, count=n)  # noqa: E731
+    return [
+        _page("places_index.html", "cities/index.md", _("Places"), atlas, site, description=said(_("Places"), len(rows)),
+              lang=lang, rows=rows),
+        _page("networks_index.html", "networks/index.md", _("Networks"), atlas, site,
+              description=said(_("Networks"), len(atlas.networks)), lang=lang),
+        _page("programs_index.html", "programs/index.md", _("Programmes"), atlas, site,
+              description=said(_("Programmes"), len(atlas.programs)), lang=lang),
+        _page("countries_index.html", "countries/index.md", _("Countries"), atlas, site,
+              description=said(_("Countries"), len(by_country)), lang=lang, by_country=by_country),
+        _page("types_index.html", "types/index.md", _("Relationship types"), atlas, site,
+              description=said(_("Relationship types"), len(counts)), lang=lang, counts=counts),
+    ]
 
 
 # --- descriptions ------------------------------------------------------------
@@ -670,6 +695,9 @@ def home_page(atlas: Atlas, site: SiteConfig) -> str:
 
 
 # The site-wide pages of index_pages, in its order (the navigation lists them).
+# The generated pages still in English only (their pages in another language say so): their titles.
+ENGLISH_ONLY = {"timeline.md": "Timeline", "sources/index.md": "Sources", "coverage.md": "Coverage", "quality.md": "Data quality"}
+LANGUAGE_LISTS = ("cities/index.md", "networks/index.md", "programs/index.md", "countries/index.md", "types/index.md")
 INDEX_PAGES = ("cities/index.md", "networks/index.md", "programs/index.md", "countries/index.md", "types/index.md",
                "timeline.md", "sources/index.md", "coverage.md", "quality.md")
 
@@ -778,6 +806,7 @@ def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
         yield language_home(atlas, site, lang)
         for pid in sorted(atlas.places):
             yield place_page(atlas, pid, site, figs[pid], titles[pid], lang)
+        yield from language_lists(atlas, site, figs, lang)
         yield from (network_page(atlas, nid, site, lang) for nid in sorted(atlas.networks))
         yield from (program_page(atlas, gid, site, lang) for gid in sorted(atlas.programs))
         rows: dict = {}
@@ -797,6 +826,7 @@ def page_uris(atlas: Atlas, languages: Iterable[str] = ()) -> list[tuple[str, bo
     for lang in languages:
         prefix = i18n.LANGUAGES[lang].prefix
         uris += [(prefix + "index.md", False)] + [(uri_of(prefix + place_url(pid)), False) for pid in sorted(atlas.places)]
+        uris += [(prefix + uri, False) for uri in LANGUAGE_LISTS]
         uris += [(uri_of(prefix + network_url(nid)), False) for nid in sorted(atlas.networks)]
         uris += [(uri_of(prefix + program_url(gid)), False) for gid in sorted(atlas.programs)]
         uris += [(uri_of(prefix + type_url(t.id)), False) for t in atlas.vocabulary.relationship_types]
@@ -813,3 +843,16 @@ def language_home(atlas: Atlas, site: SiteConfig, lang: str) -> GeneratedPage:
     page = generated(here + "index.md", i18n.LANGUAGES[lang].name, body,
                      description=view._("The pages of the atlas's places, networks, programmes, countries and types of tie in this language; the other pages are in English."))
     return replace(page, search=None, lang=lang)
+
+
+def untranslated_page(title: str, english: str, uri: str, lang: str) -> str:
+    """The Markdown of a hand-written page in a language it is not yet translated into: its
+    English title, and in the language, that it is not translated yet, with a link to it."""
+    _ = i18n.gettext_of(lang)
+    here = url_of(uri)
+    said = _("This page is not translated into %(language)s yet: <a href=\"%(english)s\">read it in English</a>.") % {
+        "language": escape(i18n.LANGUAGES[lang].name), "english": escape(relative(here, english))}
+    description = _("“{title}”: a page of the atlas that is in English only for now.").format(title=title)
+    return (f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n"
+            f"description: {json.dumps(description, ensure_ascii=False)}\nrender_macros: false\nsearch:\n  exclude: true\n---\n"
+            f'<h1 lang="en">{escape(title)}</h1>\n\n<div class="admonition note"><p>{said}</p></div>\n')

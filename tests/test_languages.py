@@ -76,10 +76,10 @@ def test_the_switcher_links_the_same_page_in_each_language(site: Path, url: str)
     assert not re.search(r'<link rel="alternate" href', html)
 
 
-def test_a_hand_written_page_links_the_language_homes(site: Path) -> None:
+def test_a_hand_written_page_links_its_untranslated_pages_and_the_language_homes(site: Path) -> None:
     html = page(site, "about")
     hrefs = re.findall(r'<a href="([^"]+)" hreflang="(?:zh-Hant|ja)"', html)
-    assert hrefs == ["../zh-Hant/", "../ja/"]
+    assert hrefs == ["../zh-Hant/about/", "../ja/about/"]
     home = page(site, "ja")
     assert "英語のトップページ" in home and 'href="../cities/yokohama/"' not in home and 'href="cities/yokohama/"' in home
 
@@ -123,7 +123,8 @@ IN_DATA = {"Map", "Networks", "with", "year", "Cite", "Sources", "Event", "Type"
 
 @pytest.mark.parametrize("url", ["zh-Hant/cities/taipei", "ja/cities/taipei", "ja/cities/yokohama", "zh-Hant/cities/kaohsiung",
                                  "zh-Hant/types/sister", "ja/types/friendship", "ja", "ja/countries/jp", "zh-Hant/countries/us",
-                                 "zh-Hant/networks/citynet", "ja/programs/y-port"])
+                                 "zh-Hant/networks/citynet", "ja/programs/y-port", "ja/cities", "zh-Hant/networks",
+                                 "ja/programs", "zh-Hant/countries", "ja/types"])
 def test_no_english_catalogue_string_is_left_in_the_chrome(site: Path, url: str) -> None:
     html = article(page(site, url))
     # The chrome: headings, table heads, labels, the key figures, the map's and the downloads' words.
@@ -364,3 +365,26 @@ def test_networks_and_programmes_in_each_language(site: Path) -> None:
     ja = page(site, "ja/programs/y-port")
     assert re.search(r"<dt>運営</dt><dd><a href=\"../../cities/yokohama/\">横浜市</a></dd>", ja) and "<td>運営者</td>" in ja
     assert re.search(r'<a href="networks/citynet/"[^>]*>CITYNET', page(site, "ja"))
+
+
+def test_the_lists_in_each_language(site: Path, atlas) -> None:
+    ja = page(site, "ja/cities")
+    assert f"{len(atlas.places)} 地域。" in ja and re.search(r'<a href="../cities/yokohama/">横浜市</a>', ja) is None
+    assert re.search(r'<a href="yokohama/">横浜市</a>', ja)
+    zh = page(site, "zh-Hant/types")
+    assert "<td>兩地地方政府正式締結的姊妹市或結盟協定。</td>" in zh and re.search(r'<a href="sister/"[^>]*>姊妹市</a>', zh)
+    # The English list's switcher now leads to the list in each language.
+    assert 'href="../ja/cities/" hreflang="ja"' in page(site, "cities")
+
+
+@pytest.mark.parametrize("url, english", [("ja/about", "../../about/"), ("zh-Hant/compare/yokohama-taipei", "../../../compare/yokohama-taipei/"),
+                                          ("ja/timeline", "../../timeline/"), ("zh-Hant/map", "../../map/")])
+def test_a_page_not_yet_translated_says_so_in_the_language_and_links_the_english(site: Path, url: str, english: str) -> None:
+    html = page(site, url)
+    lang = url.split("/")[0]
+    said = {"ja": "このページはまだ日本語に翻訳されていません：", "zh-Hant": "本頁尚未翻譯為繁體中文："}[lang]
+    assert f'<html lang="{lang}"' in html and said in html and f'<a href="{english}">' in html
+    assert re.search(r'<h1 lang="en">[^<]+</h1>', html)
+    # The English page's switcher leads there, not to the language's home.
+    english_html = page(site, url.split("/", 1)[1])
+    assert re.search(rf'href="[./]*{re.escape(url)}/" hreflang="{lang}"', english_html)
