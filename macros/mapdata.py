@@ -184,8 +184,8 @@ class MapData:
         ends = sorted({end for link in links for end in (link.owner, link.partner)} - set(members))
         return self.collection(here, members + ends, links, focus, lang=lang)
 
-    def world(self, here: str) -> str:
-        return self.collection(here, sorted(self.atlas.places), self.links, segments=COARSE)
+    def world(self, here: str, lang: str = i18n.ENGLISH) -> str:
+        return self.collection(here, sorted(self.atlas.places), self.links, segments=COARSE, lang=lang)
 
     def downloads(self) -> dict[str, str]:
         """downloads/places.geojson and links.geojson: every field a map reader needs, with sources."""

@@ -124,7 +124,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     global_map = mapsite.map_block("map-global", "world", "Map of every place and link in the atlas",
                                    mapsite.DATA_FILE, relative("map/", ""))
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
-    _untranslated(files, config, {uri for uri, _ in uris})
+    for code in build.site.languages:
+        files.append(File.generated(config, i18n.LANGUAGES[code].prefix + "map.md", content=pages.world_map_markdown(code),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+    _untranslated(files, config, {uri for uri, _ in uris} | {i18n.LANGUAGES[code].prefix + "map.md" for code in build.site.languages} | {"map.md"})
     embed = mapsite.embed_block(relative(mapsite.EMBED_PAGE, mapsite.BASEMAP))
     files.append(File.generated(config, "embed.md", content=EMBED_FRONT + embed, inclusion=InclusionLevel.NOT_IN_NAV))
     # The pages, their maps' data, the downloads and the feed are made in a forked process

@@ -856,3 +856,17 @@ def untranslated_page(title: str, english: str, uri: str, lang: str) -> str:
     return (f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n"
             f"description: {json.dumps(description, ensure_ascii=False)}\nrender_macros: false\nsearch:\n  exclude: true\n---\n"
             f'<h1 lang="en">{escape(title)}</h1>\n\n<div class="admonition note"><p>{said}</p></div>\n')
+
+
+def world_map_markdown(lang: str) -> str:
+    """The map page in a language: the world map with the language's data (``MapData.world``) and words."""
+    _ = i18n.gettext_of(lang)
+    here = i18n.LANGUAGES[lang].prefix + "map/"
+    label = _("Map of every place and link in the atlas")
+    block = mapsite.map_block("map-global", "world", label, mapsite.DATA_FILE, relative(here, ""), _)
+    description = _("The world map of the atlas: every place and every recorded tie, by type, with a slider through the years and a search for places.")
+    text = _("Every place and link in the atlas. Switch link types on and off, find a place, and move the slider to see the links signed up to a year.")
+    also = _("The same links as text: a table per <a href=\"../types/\">relationship type</a> and the <a href=\"../../downloads/\">downloads</a> (in English).")
+    return (f"---\ntitle: {json.dumps(_('Map'), ensure_ascii=False)}\nrender_macros: false\nhide: [navigation, toc]\n"
+            f"description: {json.dumps(description, ensure_ascii=False)}\n---\n<h1 class=\"atlas-title\">{escape(_('Map'))}</h1>\n\n"
+            f"<p>{escape(text)}</p>\n\n<p>{also}</p>\n\n{block}\n")

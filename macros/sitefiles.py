@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import exports, feed, mapsite, pages
+from . import exports, feed, i18n, mapsite, pages
 from .atlas import Atlas
 
 
@@ -41,6 +41,9 @@ def make_files(atlas: Atlas, site: pages.SiteConfig, site_dir: Path, project: Pa
     types = [{"id": t.id, "label": t.label, "color": t.shown_color} for t in atlas.vocabulary.relationship_types]
     for path, text in {**maps.kind_scripts(types), "map/" + mapsite.DATA_FILE: data.world("map/")}.items():
         write(site_dir / path, text)
+    for lang in site.languages:  # the world map in each language (pages.world_map_page)
+        here = i18n.LANGUAGES[lang].prefix + "map/"
+        write(site_dir / here / mapsite.DATA_FILE, data.world(here, lang))
     drawn = time.perf_counter()
     exports.write_all(atlas, site_dir, site.site_url)
     for name, text in data.downloads().items():

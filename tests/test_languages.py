@@ -378,7 +378,7 @@ def test_the_lists_in_each_language(site: Path, atlas) -> None:
 
 
 @pytest.mark.parametrize("url, english", [("ja/about", "../../about/"), ("zh-Hant/compare/yokohama-taipei", "../../../compare/yokohama-taipei/"),
-                                          ("ja/timeline", "../../timeline/"), ("zh-Hant/map", "../../map/")])
+                                          ("ja/timeline", "../../timeline/"), ("zh-Hant/downloads", "../../downloads/")])
 def test_a_page_not_yet_translated_says_so_in_the_language_and_links_the_english(site: Path, url: str, english: str) -> None:
     html = page(site, url)
     lang = url.split("/")[0]
@@ -388,3 +388,27 @@ def test_a_page_not_yet_translated_says_so_in_the_language_and_links_the_english
     # The English page's switcher leads there, not to the language's home.
     english_html = page(site, url.split("/", 1)[1])
     assert re.search(rf'href="[./]*{re.escape(url)}/" hreflang="{lang}"', english_html)
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_japanese_world_map_speaks_japanese(browser: object, base: str, width: int) -> None:
+    visit = Visit(browser, base, viewport=(width, 844), touch=width < 600)
+    try:
+        visit.open("ja/map/", "map-global")
+        assert visit.page.locator("h1").first.inner_text() == "地図"
+        years = visit.page.locator("#map-global .atlas-years").inner_text()
+        assert "締結年の上限：" in years and "日付のある提携" in years
+        search = visit.page.locator("#map-global .atlas-search-input")
+        assert search.get_attribute("placeholder") == "地名で探す"
+        search.fill("横浜")
+        assert visit.page.locator("#map-global .atlas-search-choice").first.inner_text() == "横浜市 (日本)"
+        search.fill("Yokohama")  # the English name finds it too
+        assert visit.page.locator("#map-global .atlas-search-choice").first.inner_text() == "横浜市 (日本)"
+        search.fill("zzzz")
+        assert visit.page.locator("#map-global .atlas-search-status").inner_text() == "該当する地名はありません"
+        assert visit.page.locator("#map-global .atlas-legend-title").inner_text() == "凡例"
+        assert visit.errors == [], visit.errors
+    finally:
+        visit.context.close()
