@@ -65,7 +65,8 @@ _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.site
 
 def split_sitemap(site_dir: Path, site_url: str, prefixes: list[str]) -> list[str]:
     """The engine's sitemap.xml (every page, with its hreflang alternates) as one sitemap per
-    language, each in its language's folder (English: sitemap-en.xml at the root), and
+    language, each in its language's folder (English: sitemap-en.xml at the root; not the
+    embed page, which search engines are told not to index), and
     sitemap.xml, where search engines look, as their index. The engine's sitemap.xml.gz goes:
     it would be the old list. Returns the sitemaps' paths from the site root."""
     text = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
@@ -73,6 +74,8 @@ def split_sitemap(site_dir: Path, site_url: str, prefixes: list[str]) -> list[st
     groups: dict[str, list[str]] = {prefix: [] for prefix in [""] + prefixes}
     for found in _URL.finditer(text):
         path = found.group(1)[len(base):] if found.group(1).startswith(base) else ""
+        if path == mapsite.EMBED_PAGE:  # a map for other sites' frames, marked noindex
+            continue
         prefix = next((p for p in prefixes if path.startswith(p)), "")
         groups[prefix].append(found.group(0))
     paths = []

@@ -20,7 +20,8 @@ THEME = [".md-header", ".md-search", ".md-tabs", ".md-sidebar", ".md-footer"]
 # One page of each kind (a search page is the theme's: its dialog is left out above).
 PAGES = ["", "cities/taipei/", "networks/citynet/", "programs/y-port/", "countries/jp/", "types/sister/",
          "map/", "timeline/", "compare/yokohama-taipei/", "analysis/", "taiwan/", "downloads/", "coverage/",
-         "quality/", "status/", "sources/", "about/"]
+         "quality/", "status/", "sources/", "about/", "ja/cities/", "zh-Hant/types/sister/", "ja/map/",
+         "zh-Hant/networks/citynet/", "ja/"]
 
 
 def serious_violations(visit: Visit) -> list[str]:
