@@ -120,17 +120,13 @@ class MapData:
         points = self._arcs[segments][self._position[(link.owner, link.index)]]
         return (_coarse(points) if segments == COARSE else points).tolist()
 
-    def _name(self, pid: str, lang: str) -> str:
-        place = self.atlas.places[pid]
-        return place.names.get(lang, place.name) if lang != i18n.ENGLISH else place.name
-
     def point(self, pid: str, here: str, focus: bool = False, lang: str = i18n.ENGLISH) -> str:
         url = safe_url(relative(here, i18n.LANGUAGES[lang].prefix + f"cities/{pid}/"))
         key = (pid, url, focus, lang)
         if key not in self._points:
             place = self.atlas.places[pid]
             lat, lon = place.coordinates
-            name = self._name(pid, lang)
+            name = place.name_in(lang)
             properties = {"name": name, "country": i18n.country_name(place.country, countries()[place.country].name, lang)}
             also = sorted((set(place.names.values()) | {place.name}) - {name})
             if also:  # the place's names in other languages and scripts, for "Find a place"
@@ -147,7 +143,8 @@ class MapData:
         key = (self._position[(link.owner, link.index)], segments, lang)
         if key not in self._lines:
             term = self.atlas.term("relationship_types", link.rel.type)
-            a, b, label = self._name(link.owner, lang), self._name(link.partner, lang), term.label_in(lang)
+            places = self.atlas.places
+            a, b, label = places[link.owner].name_in(lang), places[link.partner].name_in(lang), term.label_in(lang)
             signed = i18n.date_text(link.signed, lang) if link.signed else None
             properties = {
                 "from": link.owner,

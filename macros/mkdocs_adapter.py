@@ -121,13 +121,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, in_nav in uris:
         inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, uri, content=SKELETON, inclusion=inclusion))
+    _untranslated(files, config, {uri for uri, _ in uris})  # before the map pages, which are translated
     global_map = mapsite.map_block("map-global", "world", "Map of every place and link in the atlas",
                                    mapsite.DATA_FILE, relative("map/", ""))
     files.append(File.generated(config, "map.md", content=_map_page(global_map), inclusion=InclusionLevel.INCLUDED))
     for code in build.site.languages:
         files.append(File.generated(config, i18n.LANGUAGES[code].prefix + "map.md", content=pages.world_map_markdown(code),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
-    _untranslated(files, config, {uri for uri, _ in uris} | {i18n.LANGUAGES[code].prefix + "map.md" for code in build.site.languages} | {"map.md"})
     embed = mapsite.embed_block(relative(mapsite.EMBED_PAGE, mapsite.BASEMAP))
     files.append(File.generated(config, "embed.md", content=EMBED_FRONT + embed, inclusion=InclusionLevel.NOT_IN_NAV))
     # The pages, their maps' data, the downloads and the feed are made in a forked process
@@ -171,7 +171,7 @@ class Made:
 
 
 def _untranslated(files: Files, config: MkDocsConfig, generated: set[str]) -> None:
-    """Each hand-written page, the map page and the generated pages still English only, in each
+    """Each hand-written page and the generated pages still English only, in each
     language: not translated yet, which it says in that language, with a link to the English
     text (out of the navigation)."""
     english_only = [f for f in files.documentation_pages() if f.src_uri in pages.ENGLISH_ONLY or

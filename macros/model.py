@@ -367,6 +367,10 @@ class Place(Record):
     memberships: list[Membership] = Field(default_factory=list, description="Networks it belongs to.")
     events: list[Event] = Field(default_factory=list, description="Visits, awards, suspensions, milestones.")
 
+    def name_in(self, lang: str) -> str:
+        """Its name in a language of the site: the one its record gives there, else its English one."""
+        return self.names.get(lang, self.name)
+
 
 class Network(Record):
     """A city network or international body (C40, ICLEI, CITYNET…)."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from operator import methodcaller
 import json
+from operator import methodcaller
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Union
@@ -169,7 +169,7 @@ class View:
     def place_name(self, pid: str) -> str:
         """The place's name in the page's language where its record has one, else its English name."""
         place = self.atlas.places.get(pid)
-        return place.names.get(self.lang, place.name) if place else pid
+        return place.name_in(self.lang) if place else pid
 
     def names_beside(self, pid: str) -> list[tuple[str, str]]:
         """(language, name) of the names shown beside its title: English first on a page in
@@ -245,9 +245,10 @@ _H2 = re.compile(r'<h2 id="([^"]*)">([^<]*)<a class="headerlink"')
 
 def generated(uri: str, title: str, html: str, in_nav: bool = False, edit: Optional[str] = None,
               search_title: Optional[str] = None, search_text: str = "",
-              map_data: Optional[Callable[["MapData"], str]] = None, description: str = "") -> GeneratedPage:
+              map_data: Optional[Callable[["MapData"], str]] = None, description: str = "",
+              lang: str = i18n.ENGLISH) -> GeneratedPage:
     """``title`` and ``description`` are plain text (data: untrusted); the page holds them escaped."""
-    page = GeneratedPage(uri, str(escape(title)), html, in_nav, edit, None, map_data, str(escape(description)))
+    page = GeneratedPage(uri, str(escape(title)), html, in_nav, edit, None, map_data, str(escape(description)), lang=lang)
     text = search_text or " · ".join(unescape(text) for _, text in page.headings)
     # The theme's indexer skips generated pages; each has one compact entry instead.
     return replace(page, search=search.entry(url_of(uri), search_title or title, text))
@@ -272,8 +273,8 @@ def _page(template: str, uri: str, title: str, atlas: Atlas, site: SiteConfig, i
     here = url_of(uri)
     view = View(atlas, here, site, lang=lang)
     page = generated(uri, title, render(template, lang, atlas=atlas, v=view, here=here, **context), in_nav, edit,
-                     description=description)
-    return page if lang == i18n.ENGLISH else replace(page, lang=lang, search=None)
+                     description=description, lang=lang)
+    return page if lang == i18n.ENGLISH else replace(page, search=None)
 
 
 def language_lists(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures], lang: str) -> list[GeneratedPage]:
@@ -576,9 +577,8 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         # Its search entry: its names (the language's first) and what it is, in the language.
         found_as = " ".join(dict.fromkeys([title, place.name] + [place.names[code] for code in sorted(place.names)]))
         what = _("{kind} in {country}.").format(kind=view.label("place_kinds", place.kind), country=country)
-        page = generated(uri, title, body, False, atlas.files[("cities", pid)], found_as, what,
-                         methodcaller("place", pid, here, lang), description)
-        return replace(page, lang=lang)
+        return generated(uri, title, body, False, atlas.files[("cities", pid)], found_as, what,
+                         methodcaller("place", pid, here, lang), description, lang)
     description = place_description(atlas, pid, fig, title)
     page = generated(uri, title, body, False, atlas.files[("cities", pid)],
                      search.place_title(atlas, pid), search.place_text(atlas, pid),
@@ -598,11 +598,11 @@ def network_page(atlas: Atlas, nid: str, site: SiteConfig, lang: str = i18n.ENGL
         file=atlas.files[("networks", nid)], map_html=map_html(view, "group", f"map-{nid}", label) if members else "",
     )
     data = methodcaller("group", here, [pid for pid, _ in members], lang=lang) if members else None
-    found_as = f"{network.name} {network.short_name or ''} {' '.join(network.names.values())}".strip()
     if lang != i18n.ENGLISH:
         description = view._("{network}: {members} members in the atlas.").format(network=network.name, members=len(members))
-        return replace(generated(uri_of(here), network.name, body, False, atlas.files[("networks", nid)], found_as,
-                                 view.label("network_kinds", network.kind), data, description), lang=lang)
+        found_as = f"{network.name} {network.short_name or ''} {' '.join(network.names.values())}".strip()
+        return generated(uri_of(here), network.name, body, False, atlas.files[("networks", nid)], found_as,
+                         view.label("network_kinds", network.kind), data, description, lang)
     return generated(uri_of(here), network.name, body, False, atlas.files[("networks", nid)],
                      f"{network.name} {network.short_name or ''}".strip(), search.plain(network.summary), data,
                      network_description(atlas, nid, [pid for pid, _ in members]))
@@ -622,8 +622,8 @@ def program_page(atlas: Atlas, gid: str, site: SiteConfig, lang: str = i18n.ENGL
     if lang != i18n.ENGLISH:
         description = view._("{program}: {places} places taking part.").format(program=program.name, places=len(places))
         found_as = f"{program.name} {program.short_name or ''} {' '.join(program.names.values())}".strip()
-        return replace(generated(uri_of(here), program.name, body, False, atlas.files[("programs", gid)], found_as,
-                                 view.place_name(program.lead), data, description), lang=lang)
+        return generated(uri_of(here), program.name, body, False, atlas.files[("programs", gid)], found_as,
+                         view.place_name(program.lead), data, description, lang)
     return generated(uri_of(here), program.name, body, False, atlas.files[("programs", gid)],
                      f"{program.name} {program.short_name or ''}".strip(), search.plain(program.summary), data,
                      program_description(atlas, gid))
@@ -659,7 +659,7 @@ def country_page(atlas: Atlas, code: str, pids: list[str], site: SiteConfig, row
         description = view._("{country}: {places} places and {links} recorded ties.").format(country=name, places=len(pids), links=len(links))
         title = view._("Places in {country}").format(country=name)
         names = " ".join(view.place_name(pid) for pid in pids)
-        return replace(generated(uri_of(here), title, body, search_text=names, map_data=data, description=description), lang=lang)
+        return generated(uri_of(here), title, body, search_text=names, map_data=data, description=description, lang=lang)
     names = ", ".join(atlas.places[pid].name for pid in pids)
     return generated(uri_of(here), country_title(code), body, search_text=f"Places: {names}", map_data=data,
                      description=country_description(atlas, code, pids, links, list(abroad)))
@@ -676,10 +676,10 @@ def type_page(atlas: Atlas, tid: str, site: SiteConfig, rows: Optional[dict] = N
     data = methodcaller("group", here, [], links, lang=lang) if links else None
     if lang != i18n.ENGLISH:
         description = view._("{type}: {links} recorded ties.").format(type=label, links=len(links))
-        return replace(generated(uri_of(here), label, body, search_text=term.definition_in(lang), map_data=data,
-                                 description=description), lang=lang)
-    return generated(uri_of(here), term.label, body, search_text=term.definition, map_data=data,
-                     description=type_description(atlas, term.label, term.definition, links))
+    else:
+        description = type_description(atlas, term.label, term.definition, links)
+    return generated(uri_of(here), label, body, search_text=term.definition_in(lang), map_data=data,
+                     description=description, lang=lang)
 
 
 def home_page(atlas: Atlas, site: SiteConfig) -> str:
@@ -841,8 +841,9 @@ def language_home(atlas: Atlas, site: SiteConfig, lang: str) -> GeneratedPage:
     by_country = sorted(_places_by_country(atlas).items(), key=lambda item: view.country_name(item[0]))
     body = render("language_home.html", lang, atlas=atlas, v=view, by_country=by_country, title=view._(site.site_name))
     page = generated(here + "index.md", i18n.LANGUAGES[lang].name, body,
-                     description=view._("The pages of the atlas's places, networks, programmes, countries and types of tie in this language; the other pages are in English."))
-    return replace(page, search=None, lang=lang)
+                     description=view._("The pages of the atlas's places, networks, programmes, countries and types of tie in this language; the other pages are in English."),
+                     lang=lang)
+    return replace(page, search=None)
 
 
 def untranslated_page(title: str, english: str, uri: str, lang: str) -> str:
