@@ -58,6 +58,9 @@ def N_(message: str) -> str:
 
 
 SITE_NAME = N_("City Diplomacy Atlas")  # mkdocs.yml's site_name, as the pages in a language call it
+# mkdocs.yml's navigation titles, as the header's tabs and the phone's drawer show them in a language.
+NAV_TITLES = (N_("Home"), N_("Map"), N_("Places"), N_("Networks"), N_("Programmes"), N_("Countries"), N_("Types"),
+              N_("Timeline"), N_("Sources"), N_("Analysis"), N_("Coverage"), N_("Data quality"), N_("About"))
 # Words the pages pick at run time, so the catalogues' extraction sees them only here.
 STATUSES = (N_("active"), N_("ended"), N_("suspended"), N_("disputed"))
 CONTINENT_NAMES = (N_("Africa"), N_("Antarctica"), N_("Asia"), N_("Europe"), N_("North America"),

@@ -35,6 +35,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -59,6 +60,7 @@ class _Build:
     untranslated: set[str] = field(default_factory=set)  # a hand-written page's source path in another language (not translated yet)
     author_maps: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson on a hand-written page -> how to make it
     theme_language: str = ""  # mkdocs.yml's theme.language: English pages'
+    navs: dict[str, Navigation] = field(default_factory=dict)  # language -> mkdocs.yml's navigation in it
 
 
 build = _Build()
@@ -224,6 +226,37 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return _PLACEHOLDER.sub(lambda m: build.shielded.get(m.group(1) or m.group(2), m.group(0)), html)
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """mkdocs.yml's navigation in each language, for that language's pages (on_page_context)."""
+    build.navs = {code: _language_nav(nav, files, code) for code in build.site.languages}
+    return nav
+
+
+def _language_nav(nav: Navigation, files: Files, lang: str) -> Navigation:
+    """The navigation in a language (the header's tabs, the phone's drawer): each page's
+    counterpart there (every page has one), with the titles mkdocs.yml gives in its words."""
+    _, prefix, pages_in = i18n.gettext_of(lang), i18n.LANGUAGES[lang].prefix, []
+
+    def counterpart(item: Any, parent: Optional[Section]) -> Any:
+        if isinstance(item, Section):
+            section = Section(_(item.title), [])
+            section.parent, section.children = parent, [counterpart(child, section) for child in item.children]
+            return section
+        file = files.get_file_from_path(prefix + item.file.src_uri) if isinstance(item, Page) else None
+        if file is None or file.page is None:
+            return item  # a link, or a page with no counterpart
+        if "title" in vars(item):  # mkdocs.yml names it
+            file.page.title = _(item.title)
+        file.page.parent = parent
+        pages_in.append(file.page)
+        return file.page
+
+    language = Navigation([counterpart(item, None) for item in nav.items], pages_in)
+    home = files.get_file_from_path(prefix + "index.md")
+    language.homepage = home.page if home else nav.homepage
+    return language
+
+
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
     """A generated page gets its title, description, HTML and table of contents just before the
     theme renders it. The theme prints page.meta's title and description as they are (its templates
@@ -231,6 +264,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     the data by macros.pages; a hand-written page's description (front matter) is escaped here."""
     edit = page.meta.get("edit")  # a hand-written page whose text lives elsewhere names that file
     _languages(page, config)
+    context["nav"] = build.navs.get(_language_of(page)[0], nav)
     if build.made is not None and page.file.src_uri in build.made.uris:
         made = build.made.take(page.file.src_uri)
         page.meta["title"], page.content, edit = Markup(made.title), made.html, made.edit  # a title in mkdocs.yml's nav stays the nav's

@@ -84,6 +84,31 @@ def test_a_hand_written_page_links_its_untranslated_pages_and_the_language_homes
     assert "英語のトップページ" in home and 'href="../cities/yokohama/"' not in home and 'href="cities/yokohama/"' in home
 
 
+def tabs(html: str) -> list[tuple[str, str]]:
+    """The header's tabs: (link, title)."""
+    found = re.findall(r'<a href="([^"]+)" class="md-tabs__link">\s*(.*?)\s*</a>', html, re.S)
+    return [(href, " ".join(title.split())) for href, title in found]
+
+
+def test_the_tabs_and_the_drawer_are_in_the_pages_language_and_lead_to_its_pages(site: Path) -> None:
+    assert tabs(page(site, "ja/cities/taipei"))[:4] == [("../../", "ホーム"), ("../../map/", "地図"), ("../", "地域"),
+                                                        ("../../networks/", "都市ネットワーク")]
+    html = page(site, "zh-Hant/types")
+    assert [title for _, title in tabs(html)] == ["首頁", "地圖", "地方", "城市網絡", "計畫", "國家", "關係類型", "年表",
+                                                  "資料來源", "分析", "關於"]
+    drawer = html[html.index('class="md-nav md-nav--primary'):]
+    assert re.search(r'<a href="\./" class="md-nav__link md-nav__link--active">\s*<span class="md-ellipsis">\s*關係類型', drawer)
+    assert 'href="../coverage/"' in drawer and 'href="../../coverage/"' not in drawer  # the untranslated page in Chinese
+    assert 'href="../" title="城市外交地圖集" class="md-header__button md-logo"' in html  # the logo leads home, in Chinese
+    assert tabs(page(site, "types"))[-1] == ("../about/", "About")  # English pages keep mkdocs.yml's navigation
+
+
+def test_every_navigation_title_of_mkdocs_yml_is_in_the_catalogues() -> None:
+    config = (Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = config[config.index("\nnav:"):]
+    assert sorted(re.findall(r"^\s+- ([A-Z][\w ]*):", nav, re.M)) == sorted(i18n.NAV_TITLES)
+
+
 def test_each_language_has_its_sitemap_and_sitemap_xml_is_their_index(site: Path) -> None:
     index = (site / "sitemap.xml").read_text(encoding="utf-8")
     listed = re.findall(r"<sitemap><loc>[^<]*?/atlas/([^<]*)</loc></sitemap>", index)
