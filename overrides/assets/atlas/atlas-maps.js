@@ -2,7 +2,7 @@
  * City Diplomacy Atlas: the adapter between the pages and the Folium maps (macros/maps.py).
  *
  * Folium renders each kind of map once per build as atlasMapKinds[kind](element). This runs
- * it for each .atlas-map of the page, again after each instant navigation; Folium's
+ * it for each .atlas-map of the page, when the reader comes near it; Folium's
  * AtlasData element then calls atlasMap.load, which adds the page's map.geojson to Folium's
  * layers. Names from the data go in as text, never as HTML. window.atlasMaps[id]: the drawn
  * maps (for tests and debugging).
@@ -81,15 +81,21 @@
   // A link's line in one piece: the download cuts it at +-180 (RFC 7946), the map draws it whole.
   function joined(geometry) {
     if (geometry.type === "LineString") return geometry.coordinates;
-    return geometry.coordinates.reduce(function (line, part) {
-      var shift = line.length ? 360 * Math.round((line[line.length - 1][0] - part[0][0]) / 360) : 0;
-      return line.concat(part.slice(line.length ? 1 : 0).map(function (c) { return [c[0] + shift, c[1]]; }));
-    }, []);
+    var line = geometry.coordinates[0].slice();
+    geometry.coordinates.slice(1).forEach(function (part) {
+      var shift = 360 * Math.round((line[line.length - 1][0] - part[0][0]) / 360);
+      for (var i = 1; i < part.length; i++) line.push([part[i][0] + shift, part[i][1]]);
+    });
+    return line;
   }
 
-  function span(line) {
-    var lons = line.map(function (c) { return c[0]; });
-    return [Math.min.apply(null, lons), Math.max.apply(null, lons)];
+  function span(line) { // its westernmost and easternmost longitudes
+    var west = Infinity, east = -Infinity;
+    for (var i = 0; i < line.length; i++) {
+      west = Math.min(west, line[i][0]);
+      east = Math.max(east, line[i][0]);
+    }
+    return [west, east];
   }
 
   // The meridian that the fewest links cross (every 5 degrees, west first): the map's edge.
@@ -110,9 +116,10 @@
     var spans = lines.map(span), edge = seam(spans);
     var east = function (lon) { return 360 * Math.ceil((edge - lon) / 360); };
     points.forEach(function (f) { f.geometry.coordinates[0] += east(f.geometry.coordinates[0]); });
-    links.forEach(function (f, i) {
+    links.forEach(function (f, i) { // in place: the data is this map's own
       var dx = east(spans[i][0]);
-      f.geometry = { type: "LineString", coordinates: lines[i].map(function (c) { return [c[0] + dx, c[1]]; }) };
+      if (dx) lines[i].forEach(function (c) { c[0] += dx; });
+      f.geometry = { type: "LineString", coordinates: lines[i] };
     });
   }
 
@@ -358,7 +365,6 @@
     var fetching = fetched[element.id] || fetchJson(element.getAttribute("data-src"));
     delete fetched[element.id];
     fetching.then(function (data) {
-      if (!document.documentElement.contains(element)) return map.remove(); // the page changed meanwhile
       var points = data.features.filter(function (f) { return f.geometry.type === "Point"; });
       var links = data.features.filter(function (f) { return f.geometry.type !== "Point"; });
       entry.focus = points.filter(function (f) { return f.properties.focus; })[0];
@@ -391,9 +397,8 @@
 
   // ---- the map code, loaded only for a page with a map, once -------------------
 
-  // Absolute now: after an instant navigation the page's address is another one.
   function files(name) {
-    return (me.getAttribute(name) || "").split(" ").filter(Boolean).map(function (u) { return new URL(u, document.baseURI).href; });
+    return (me.getAttribute(name) || "").split(" ").filter(Boolean);
   }
   var CSS = files("data-css"), JS = files("data-js"), KINDS = files("data-kinds"), loaded = {};
 
@@ -425,7 +430,7 @@
     mapCode(elements.map(function (element) { return element.getAttribute("data-kind"); })).then(function () {
       elements.forEach(function (element) {
         try {
-          if (document.documentElement.contains(element)) window.atlasMapKinds[element.getAttribute("data-kind")](element);
+          window.atlasMapKinds[element.getAttribute("data-kind")](element);
         } catch (error) {
           fail(element, error);
         }
@@ -442,28 +447,12 @@
     });
   }, { rootMargin: "50% 0px" });
 
-  function init() {
-    Object.keys(drawn).forEach(function (id) {
-      if (document.documentElement.contains(drawn[id].element)) return;
-      drawn[id].map.remove(); // instant navigation swapped the page out
-      delete drawn[id];
-    });
-    document.querySelectorAll(".atlas-map:not([data-atlas-state])").forEach(function (element) {
-      if (element.hasAttribute("data-embed")) element.setAttribute("data-embed", embed(element));
-      element.setAttribute("data-atlas-state", "waiting");
-      if (near && element.getBoundingClientRect().top > 1.5 * window.innerHeight) near.observe(element);
-      else draw([element]); // in view, or nearly: at once
-    });
-  }
-
-  // The page's maps at once: this script is deferred, so the page is parsed, and the map code
-  // loads while the theme's script runs. Then after each instant-navigation page swap, which
-  // Material's document$ tells (it is there from DOMContentLoaded on).
-  function follow() {
-    if (window.document$) window.document$.subscribe(init);
-    else init();
-  }
-  if (document.readyState !== "loading") init();
-  if (window.document$) follow();
-  else document.addEventListener("DOMContentLoaded", follow);
+  // The page's maps, at once: this script is deferred, so the page is parsed (Material's instant
+  // navigation is off: each page is a full load).
+  document.querySelectorAll(".atlas-map:not([data-atlas-state])").forEach(function (element) {
+    if (element.hasAttribute("data-embed")) element.setAttribute("data-embed", embed(element));
+    element.setAttribute("data-atlas-state", "waiting");
+    if (near && element.getBoundingClientRect().top > 1.5 * window.innerHeight) near.observe(element);
+    else draw([element]); // in view, or nearly: at once
+  });
 })();
