@@ -219,13 +219,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("lang", ["", "zh-Hant/", "ja/"])
 def test_a_hostile_name_stays_escaped_in_each_language(hostile: Path, lang: str) -> None:
-    for url in (f"{lang}cities/evil", f"{lang}cities/yokohama"):
+    for url in (f"{lang}cities/evil", f"{lang}cities/yokohama", f"{lang}timeline", f"{lang}quality"):
         html = page(hostile, url)
         assert "<script>window.__xss" not in html and "<img src=x" not in html and "</title><b>" not in html, url
     evil = page(hostile, f"{lang}cities/evil")
     shown = {"": "&lt;script&gt;window.__xss=1&lt;/script&gt; &amp; Co", "zh-Hant/": "&lt;img src=x onerror=window.__xss=2&gt;",
              "ja/": "{{ 7*7 }}&lt;/title&gt;&lt;b&gt;&amp;amp;"}[lang]
     assert f'<h1 class="atlas-title">{shown}' in evil
+    assert f">{shown}</a> – " in page(hostile, f"{lang}timeline")  # escaped on the timeline too
     assert f"<title>{shown} - " in evil
     if lang == "ja/":
         assert "{{ 7*7 }}" in text(evil) and ">49<" not in evil  # data is never template source
