@@ -7,22 +7,24 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from markupsafe import Markup, escape
 
 from .atlas import Atlas, Link
 from .countries import CONTINENTS, countries
+from .i18n import N_
 
 # Regions for the "where partners are" figures: continents, with the Americas split
 # the way the seed literature describes the shift (United States and Canada vs the rest).
+# Their labels are in the catalogues (N_): a chart in another language shows them translated.
 REGIONS = [
-    ("northern-america", "United States & Canada", "#1565c0"),
-    ("latin-america", "Latin America & Caribbean", "#2e7d32"),
-    ("asia", "Asia", "#c62828"),
-    ("europe", "Europe", "#6a1b9a"),
-    ("oceania", "Oceania", "#00838f"),
-    ("africa", "Africa", "#ef6c00"),
+    ("northern-america", N_("United States & Canada"), "#1565c0"),
+    ("latin-america", N_("Latin America & Caribbean"), "#2e7d32"),
+    ("asia", N_("Asia"), "#c62828"),
+    ("europe", N_("Europe"), "#6a1b9a"),
+    ("oceania", N_("Oceania"), "#00838f"),
+    ("africa", N_("Africa"), "#ef6c00"),
 ]
 _REGION_LABEL = {rid: label for rid, label, _ in REGIONS}
 
@@ -111,8 +113,11 @@ def stacked_bars(
     decades: list[int],
     series: dict[str, Counter],
     legend: list[tuple[str, str, str]],  # (key, label, colour), drawing order
+    gettext: Callable[[str], str] = str,
 ) -> Markup:
-    """An accessible stacked bar chart as inline SVG (no script), with a data table fallback."""
+    """An accessible stacked bar chart as inline SVG (no script), with a data table fallback.
+    ``title`` and the legend's labels come in the page's language; ``gettext`` (its catalogue's)
+    writes the decades' labels in it ("1960s", "1960年代")."""
     width, height, left, bottom, top = 720, 260, 36, 28, 12
     keys = [key for key, _, _ in legend if key in series]
     totals = {d: sum(series[k][d] for k in keys) for d in decades}
@@ -131,7 +136,9 @@ def stacked_bars(
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
     colours = {key: colour for key, _, colour in legend}
     labels = {key: label for key, label, _ in legend}
+    separator = gettext(": ")
     for i, d in enumerate(decades):
+        named = gettext("%(decade)ss") % {"decade": d}
         x = left + i * bar_w + 3
         y = height - bottom
         for key in keys:
@@ -142,9 +149,9 @@ def stacked_bars(
             y -= h
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 6:.1f}" height="{h:.1f}" fill="{colours[key]}">'
-                f"<title>{d}s: {escape(labels[key])} {n}</title></rect>"
+                f"<title>{named}{separator}{escape(labels[key])} {n}</title></rect>"
             )
-        parts.append(f'<text x="{x + (bar_w - 6) / 2:.1f}" y="{height - 10}" text-anchor="middle">{d}s</text>')
+        parts.append(f'<text x="{x + (bar_w - 6) / 2:.1f}" y="{height - 10}" text-anchor="middle">{named}</text>')
     parts.append("</svg>")
     legend_html = "".join(
         f'<li><span class="atlas-key" style="background:{colours[k]}"></span>{escape(labels[k])}</li>' for k in keys

@@ -173,14 +173,12 @@ class Made:
 
 
 def _untranslated(files: Files, config: MkDocsConfig, generated: set[str]) -> None:
-    """Each hand-written page and the generated pages still English only, in each
-    language: not translated yet, which it says in that language, with a link to the English
-    text (out of the navigation)."""
-    english_only = [f for f in files.documentation_pages() if f.src_uri in pages.ENGLISH_ONLY or
-                    f.src_uri not in generated and f.src_uri != "index.md"]
+    """Each hand-written page in each language: not translated yet, which it says in that
+    language, with a link to the English text (out of the navigation)."""
+    english_only = [f for f in files.documentation_pages() if f.src_uri not in generated and f.src_uri != "index.md"]
     for file in sorted(english_only, key=lambda f: f.src_uri):
         found = re.search(r"^# (.+)$", file.content_string, re.M)
-        title = pages.ENGLISH_ONLY.get(file.src_uri) or (found.group(1).strip() if found else file.name)
+        title = found.group(1).strip() if found else file.name
         english = file.url or ""
         for code in build.site.languages:
             there = i18n.LANGUAGES[code].prefix + file.src_uri

@@ -135,7 +135,8 @@ class Notes:
 
 # The kinds of page written in every language (URL prefixes): a page in another language links
 # these in its own language and the others (still English only) at the site root.
-TRANSLATED_PAGES = ("cities/", "networks/", "programs/", "countries/", "types/")
+TRANSLATED_PAGES = ("cities/", "networks/", "programs/", "countries/", "types/", "timeline/", "sources/", "coverage/",
+                    "quality/")
 
 
 class View:
@@ -694,10 +695,7 @@ def home_page(atlas: Atlas, site: SiteConfig) -> str:
     )
 
 
-# The site-wide pages of index_pages, in its order (the navigation lists them).
-# The generated pages still in English only (their pages in another language say so): their titles.
-ENGLISH_ONLY = {"timeline.md": "Timeline", "sources/index.md": "Sources", "coverage.md": "Coverage", "quality.md": "Data quality"}
-LANGUAGE_LISTS = ("cities/index.md", "networks/index.md", "programs/index.md", "countries/index.md", "types/index.md")
+# The site-wide pages of index_pages, in its order (the navigation lists them); each language has them too.
 INDEX_PAGES = ("cities/index.md", "networks/index.md", "programs/index.md", "countries/index.md", "types/index.md",
                "timeline.md", "sources/index.md", "coverage.md", "quality.md")
 
@@ -705,17 +703,7 @@ INDEX_PAGES = ("cities/index.md", "networks/index.md", "programs/index.md", "cou
 def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures]) -> list[GeneratedPage]:
     by_country = _places_by_country(atlas)
     rows = [(pid, place, figs[pid]) for pid, place in atlas.iter_places()]
-    dated = [link for link in atlas.links_by_date if link.signed]
     type_legend = [(t.id, t.label, t.shown_color) for t in atlas.vocabulary.relationship_types]
-    decades, by_type = figures.per_decade(dated, lambda link: link.rel.type)
-    _, by_region = figures.per_decade(dated, lambda link: figures.region_of(atlas.places[link.partner].country))
-    years: dict[int, list[Link]] = defaultdict(list)
-    for link in dated:
-        years[link.signed.year].append(link)
-    citing = citations(atlas)
-    gaps, q = quality.coverage(atlas), quality.quality(atlas)
-    reporting = {gap.pid for gap in gaps}
-    span = f", {dated[0].signed.year} to {dated[-1].signed.year}" if dated else ""
     pages = [
         _page("places_index.html", "cities/index.md", "Places", atlas, site, True, rows=rows,
               description=f"Every place in the atlas, {len(rows):,} in {_countries(by_country)}, with its "
@@ -734,35 +722,90 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
               description=_listed(f"The {counted(len(type_legend), 'relationship type')} the atlas records, each "
                                   "with its definition and its number of ties.", "Among them",
                                   [_lower(label) for _, label, _ in type_legend])),
-        _page(
-            "timeline.html", "timeline.md", "Timeline", atlas, site, True,
-            description=f"Every dated agreement in the atlas, year by year{span}: {counted(len(dated), 'tie')}, "
-                        "with charts per decade by type and by the partner's region.",
-            years=sorted(years.items()), undated=[l for l in atlas.links_by_date if not l.signed],
-            chart_types=figures.stacked_bars("Agreements signed per decade, by type", decades, by_type, type_legend),
-            chart_regions=figures.stacked_bars(
-                "Agreements signed per decade, by region of the partner", decades, by_region, figures.REGIONS
-            ),
-        ),
-        _page("bibliography.html", "sources/index.md", "Sources", atlas, site, True, citing=citing,
-              description=f"The bibliography of the atlas: {counted(len(atlas.sources), 'work')} cited by its "
-                          "records, each with the records that cite it."),
-        _page("coverage.html", "coverage.md", "Coverage", atlas, site, True, gaps=gaps,
-              description=f"How complete the atlas is: {counted(len(gaps), 'count')} of sister, friendship or partner "
-                          f"cities published by {counted(len(reporting), 'place')}, beside the ties recorded, the largest gap first."),
-        _page("quality.html", "quality.md", "Data quality", atlas, site, True, q=q,
-              description=f"Where help is most useful: {counted(len(q.undated), 'undated tie')}, "
-                          f"{counted(len(q.single_source), 'tie')} with a single source, {counted(len(q.disputed), 'disputed tie')} "
-                          f"and {counted(len(q.weak), 'weak citation')}."),
     ]
+    pages += site_pages(atlas, site)
     rows: dict = {}
     pages += [country_page(atlas, code, pids, site, rows) for code, pids in by_country.items()]
     pages += [type_page(atlas, t.id, site, rows) for t in atlas.vocabulary.relationship_types]
     return pages
 
 
-def citations(atlas: Atlas) -> dict[str, list[tuple[str, str, str]]]:
-    """Source id -> the records citing it: (label, page URL, data file)."""
+def site_pages(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> list[GeneratedPage]:
+    """The timeline, the sources, coverage and data quality in a language (English: in the navigation)."""
+    return [timeline_page(atlas, site, lang), sources_page(atlas, site, lang), coverage_page(atlas, site, lang),
+            quality_page(atlas, site, lang)]
+
+
+def timeline_page(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> GeneratedPage:
+    """Every dated tie year by year, with its charts per decade by type and by the partner's region."""
+    _ = i18n.gettext_of(lang)
+    dated = [link for link in atlas.links_by_date if link.signed]
+    types = [(t.id, t.label_in(lang), t.shown_color) for t in atlas.vocabulary.relationship_types]
+    regions = [(rid, _(label), colour) for rid, label, colour in figures.REGIONS]
+    decades, by_type = figures.per_decade(dated, lambda link: link.rel.type)
+    _decades, by_region = figures.per_decade(dated, lambda link: figures.region_of(atlas.places[link.partner].country))
+    years: dict[int, list[Link]] = defaultdict(list)
+    for link in dated:
+        years[link.signed.year].append(link)
+    span = f", {dated[0].signed.year} to {dated[-1].signed.year}" if dated else ""
+    description = (f"Every dated agreement in the atlas, year by year{span}: {counted(len(dated), 'tie')}, "
+                   "with charts per decade by type and by the partner's region.")
+    if lang != i18n.ENGLISH:
+        description = _("Every dated agreement in the atlas, year by year: {ties} ties, with charts per decade by type "
+                        "and by the partner's region.").format(ties=len(dated))
+    return _page(
+        "timeline.html", "timeline.md", _("Timeline"), atlas, site, lang == i18n.ENGLISH, description=description, lang=lang,
+        years=sorted(years.items()), undated=[l for l in atlas.links_by_date if not l.signed],
+        chart_types=figures.stacked_bars(_("Agreements signed per decade, by type"), decades, by_type, types, _),
+        chart_regions=figures.stacked_bars(_("Agreements signed per decade, by region of the partner"), decades, by_region,
+                                           regions, _),
+    )
+
+
+def sources_page(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> GeneratedPage:
+    """The bibliography: every work, with the records that cite it."""
+    _ = i18n.gettext_of(lang)
+    description = (f"The bibliography of the atlas: {counted(len(atlas.sources), 'work')} cited by its "
+                   "records, each with the records that cite it.")
+    if lang != i18n.ENGLISH:
+        description = _("The bibliography of the atlas: {works} works cited by its records, each with the records "
+                        "that cite it.").format(works=len(atlas.sources))
+    return _page("bibliography.html", "sources/index.md", _("Sources"), atlas, site, lang == i18n.ENGLISH,
+                 description=description, lang=lang, citing=citations(atlas, lang))
+
+
+def coverage_page(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> GeneratedPage:
+    """Each published count of ties beside the ties recorded, the largest gap first."""
+    _ = i18n.gettext_of(lang)
+    gaps = quality.coverage(atlas)
+    reporting = {gap.pid for gap in gaps}
+    description = (f"How complete the atlas is: {counted(len(gaps), 'count')} of sister, friendship or partner "
+                   f"cities published by {counted(len(reporting), 'place')}, beside the ties recorded, the largest gap first.")
+    if lang != i18n.ENGLISH:
+        description = _("How complete the atlas is: {counts} counts of sister, friendship or partner cities published "
+                        "by {places} places, beside the ties recorded, the largest gap first.").format(
+                            counts=len(gaps), places=len(reporting))
+    return _page("coverage.html", "coverage.md", _("Coverage"), atlas, site, lang == i18n.ENGLISH,
+                 description=description, lang=lang, gaps=gaps)
+
+
+def quality_page(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> GeneratedPage:
+    """Where help is most useful: undated, single-source and disputed ties, weak citations."""
+    _ = i18n.gettext_of(lang)
+    q = quality.quality(atlas)
+    description = (f"Where help is most useful: {counted(len(q.undated), 'undated tie')}, "
+                   f"{counted(len(q.single_source), 'tie')} with a single source, {counted(len(q.disputed), 'disputed tie')} "
+                   f"and {counted(len(q.weak), 'weak citation')}.")
+    if lang != i18n.ENGLISH:
+        description = _("Where help is most useful: {undated} undated ties, {single} ties with a single source, "
+                        "{disputed} disputed ties and {weak} weak citations.").format(
+                            undated=len(q.undated), single=len(q.single_source), disputed=len(q.disputed), weak=len(q.weak))
+    return _page("quality.html", "quality.md", _("Data quality"), atlas, site, lang == i18n.ENGLISH,
+                 description=description, lang=lang, q=q)
+
+
+def citations(atlas: Atlas, lang: str = i18n.ENGLISH) -> dict[str, list[tuple[str, str, str]]]:
+    """Source id -> the records citing it: (label, page URL, data file); a place's label is its name in ``lang``."""
     found: dict[str, set] = defaultdict(set)
 
     def walk(value: Any, label: str, url: str, file: str) -> None:
@@ -778,9 +821,10 @@ def citations(atlas: Atlas) -> dict[str, list[tuple[str, str, str]]]:
                     walk(getattr(value, name), label, url, file)
 
     for pid, place in atlas.iter_places():
+        name = place.name_in(lang)
         if isinstance(place.population_source, str):
-            found[place.population_source].add((place.name, place_url(pid), atlas.files[("cities", pid)]))
-        walk([place.profile, place.reported, place.relationships, place.memberships, place.events], place.name, place_url(pid), atlas.files[("cities", pid)])
+            found[place.population_source].add((name, place_url(pid), atlas.files[("cities", pid)]))
+        walk([place.profile, place.reported, place.relationships, place.memberships, place.events], name, place_url(pid), atlas.files[("cities", pid)])
     for nid, network in sorted(atlas.networks.items()):
         walk(network, network.name, network_url(nid), atlas.files[("networks", nid)])
     for gid, program in sorted(atlas.programs.items()):
@@ -807,6 +851,7 @@ def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
         for pid in sorted(atlas.places):
             yield place_page(atlas, pid, site, figs[pid], titles[pid], lang)
         yield from language_lists(atlas, site, figs, lang)
+        yield from site_pages(atlas, site, lang)
         yield from (network_page(atlas, nid, site, lang) for nid in sorted(atlas.networks))
         yield from (program_page(atlas, gid, site, lang) for gid in sorted(atlas.programs))
         rows: dict = {}
@@ -826,7 +871,7 @@ def page_uris(atlas: Atlas, languages: Iterable[str] = ()) -> list[tuple[str, bo
     for lang in languages:
         prefix = i18n.LANGUAGES[lang].prefix
         uris += [(prefix + "index.md", False)] + [(uri_of(prefix + place_url(pid)), False) for pid in sorted(atlas.places)]
-        uris += [(prefix + uri, False) for uri in LANGUAGE_LISTS]
+        uris += [(prefix + uri, False) for uri in INDEX_PAGES]
         uris += [(uri_of(prefix + network_url(nid)), False) for nid in sorted(atlas.networks)]
         uris += [(uri_of(prefix + program_url(gid)), False) for gid in sorted(atlas.programs)]
         uris += [(uri_of(prefix + type_url(t.id)), False) for t in atlas.vocabulary.relationship_types]
@@ -841,7 +886,8 @@ def language_home(atlas: Atlas, site: SiteConfig, lang: str) -> GeneratedPage:
     by_country = sorted(_places_by_country(atlas).items(), key=lambda item: view.country_name(item[0]))
     body = render("language_home.html", lang, atlas=atlas, v=view, by_country=by_country, title=view._(site.site_name))
     page = generated(here + "index.md", i18n.LANGUAGES[lang].name, body,
-                     description=view._("The pages of the atlas's places, networks, programmes, countries and types of tie in this language; the other pages are in English."),
+                     description=view._("The pages of the atlas in this language: its places, networks, programmes, countries and types of tie, "
+                                         "the timeline, the sources, coverage and data quality; the other pages are in English."),
                      lang=lang)
     return replace(page, search=None)
 

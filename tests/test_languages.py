@@ -149,7 +149,8 @@ IN_DATA = {"Map", "Networks", "with", "year", "Cite", "Sources", "Event", "Type"
 @pytest.mark.parametrize("url", ["zh-Hant/cities/taipei", "ja/cities/taipei", "ja/cities/yokohama", "zh-Hant/cities/kaohsiung",
                                  "zh-Hant/types/sister", "ja/types/friendship", "ja", "ja/countries/jp", "zh-Hant/countries/us",
                                  "zh-Hant/networks/citynet", "ja/programs/y-port", "ja/cities", "zh-Hant/networks",
-                                 "ja/programs", "zh-Hant/countries", "ja/types"])
+                                 "ja/programs", "zh-Hant/countries", "ja/types", "ja/timeline",
+                                 "zh-Hant/coverage", "ja/quality"])
 def test_no_english_catalogue_string_is_left_in_the_chrome(site: Path, url: str) -> None:
     html = article(page(site, url))
     # The chrome: headings, table heads, labels, the key figures, the map's and the downloads' words.
@@ -218,13 +219,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("lang", ["", "zh-Hant/", "ja/"])
 def test_a_hostile_name_stays_escaped_in_each_language(hostile: Path, lang: str) -> None:
-    for url in (f"{lang}cities/evil", f"{lang}cities/yokohama"):
+    for url in (f"{lang}cities/evil", f"{lang}cities/yokohama", f"{lang}timeline", f"{lang}quality"):
         html = page(hostile, url)
         assert "<script>window.__xss" not in html and "<img src=x" not in html and "</title><b>" not in html, url
     evil = page(hostile, f"{lang}cities/evil")
     shown = {"": "&lt;script&gt;window.__xss=1&lt;/script&gt; &amp; Co", "zh-Hant/": "&lt;img src=x onerror=window.__xss=2&gt;",
              "ja/": "{{ 7*7 }}&lt;/title&gt;&lt;b&gt;&amp;amp;"}[lang]
     assert f'<h1 class="atlas-title">{shown}' in evil
+    assert f">{shown}</a> – " in page(hostile, f"{lang}timeline")  # escaped on the timeline too
     assert f"<title>{shown} - " in evil
     if lang == "ja/":
         assert "{{ 7*7 }}" in text(evil) and ">49<" not in evil  # data is never template source
@@ -403,7 +405,7 @@ def test_the_lists_in_each_language(site: Path, atlas) -> None:
 
 
 @pytest.mark.parametrize("url, english", [("ja/about", "../../about/"), ("zh-Hant/compare/yokohama-taipei", "../../../compare/yokohama-taipei/"),
-                                          ("ja/timeline", "../../timeline/"), ("zh-Hant/downloads", "../../downloads/")])
+                                          ("ja/analysis", "../../analysis/"), ("zh-Hant/downloads", "../../downloads/")])
 def test_a_page_not_yet_translated_says_so_in_the_language_and_links_the_english(site: Path, url: str, english: str) -> None:
     html = page(site, url)
     lang = url.split("/")[0]
@@ -437,3 +439,57 @@ def test_the_japanese_world_map_speaks_japanese(browser: object, base: str, widt
         assert visit.errors == [], visit.errors
     finally:
         visit.context.close()
+
+
+def test_the_japanese_timeline_dates_a_tie_in_japanese_and_titles_its_charts_in_japanese(site: Path) -> None:
+    ja = page(site, "ja/timeline")
+    assert "<title>年表 - 都市外交アトラス</title>" in ja and "<h1>年表</h1>" in ja
+    assert ('<li class="atlas-link--active"><time datetime="1961-06-15">1961年6月15日</time> <a href="../cities/taipei/">Taipei</a>'
+            ' – <a href="../cities/houston/">Houston</a>：姉妹都市</li>') in ja
+    assert '<h3 class="atlas-decade" id="y1961">1961年</h3>' in ja
+    assert '<svg class="atlas-chart" viewBox="0 0 720 260" role="img" aria-label="年代別の協定締結数（種類別）"' in ja
+    assert "<title>年代別の協定締結数（相手の地域別）</title>" in ja and '>1960年代</text>' in ja
+    assert "アメリカ合衆国・カナダ</li>" in ja  # a region of the legend
+    assert '<h2 id="agreements-per-decade-by-type">年代別・種類別の協定数<a' in ja  # the English anchor
+
+
+def test_the_chinese_sources_page_lists_a_source_with_the_records_citing_it(site: Path) -> None:
+    zh = page(site, "zh-Hant/sources")
+    assert "<title>資料來源 - 城市外交地圖集</title>" in zh and "<h1>資料來源</h1>" in zh
+    assert ('<dd><span class="atlas-muted">[brittlebank-2014]</span> 引用紀錄： <a href="../cities/taipei/">臺北市</a> · '
+            '<a href="https://github.com/city-diplomacy-atlas/atlas/edit/main/data/sources/brittlebank-2014.yaml">編輯</a></dd>') in zh
+    # The contributors' words keep their language: an English title and note, a Japanese title.
+    assert '<span lang="en">Global Cities, Governance and Diplomacy</span>' in zh
+    assert '<span class="atlas-source-note" lang="en">Book (New York).</span>' in zh
+    assert 'rel="nofollow noopener" lang="ja">推計人口-20210201' in zh
+    # A Chinese place page's notes lead to the sources in Chinese.
+    assert 'href="../../sources/#' in page(site, "zh-Hant/cities/taipei")
+
+
+@pytest.mark.parametrize("lang, coverage, headings", [
+    ("zh-Hant", ["<h1>收錄概況</h1>", '<th scope="col">公布數目</th>', '<th scope="col">尚缺</th>'],
+     ["日期不詳的關係", "只有單一來源的關係", "有爭議的資料", "較不可靠的來源", "沒有任何關係的地點"]),
+    ("ja", ["<h1>収録状況</h1>", '<th scope="col">公表数</th>', '<th scope="col">未記録</th>'],
+     ["日付不明の提携", "出典が1つだけの提携", "異説のある値", "信頼性の低い出典", "提携の記録がない地域"]),
+])
+def test_coverage_and_quality_have_translated_headings(site: Path, lang: str, coverage: list[str], headings: list[str]) -> None:
+    html = page(site, f"{lang}/coverage")
+    assert all(part in html for part in coverage), lang
+    quality = page(site, f"{lang}/quality")
+    found = re.findall(r'<h2 id="([^"]+)">([^<]+)<a', quality)
+    assert found == list(zip(["undated-links", "links-with-one-source", "disputed-values", "weak-sources", "places-with-no-links"], headings))
+
+
+@pytest.mark.parametrize("url", [f"{lang}/{name}" for lang in i18n.TRANSLATED for name in ("timeline", "sources", "coverage", "quality")])
+def test_the_four_site_pages_are_no_longer_untranslated_stubs(site: Path, url: str) -> None:
+    html = page(site, url)
+    lang = url.split("/")[0]
+    assert f'<html lang="{lang}"' in html
+    assert "このページはまだ" not in html and "本頁尚未翻譯" not in html and '<h1 lang="en">' not in html
+    assert re.search(r'<div class="atlas-computed"|<p class="atlas-computed"|<ul class="atlas-computed"|atlas-sortable atlas-computed', html)
+
+
+def test_the_switcher_on_the_japanese_timeline_links_the_english_and_chinese_timelines(site: Path) -> None:
+    html = page(site, "ja/timeline")
+    links = re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" lang="[^"]+" class="md-select__link"', html)
+    assert links == [("../../timeline/", "en"), ("../../zh-Hant/timeline/", "zh-Hant"), ("./", "ja")]
