@@ -33,14 +33,13 @@ from typing import Iterator
 
 import folium
 import numpy as np
-import xyzservices
 from branca.element import Element, MacroElement
 from folium import plugins
 from folium.template import Template
 from folium.utilities import JsCode
 
 from .model import is_id
-from .mapsite import BASEMAP, CLUSTER, FULLSCREEN, KINDS, LEAFLET, SPIDERFIER, kind_script
+from .mapsite import BASEMAP, CLUSTER, FULLSCREEN, KINDS, LEAFLET, SPIDERFIER, TILES, kind_script
 
 __all__ = ["kind_scripts", "install_assets", "AssetsMissingError", "place_map", "group_map", "world_map"]
 
@@ -90,7 +89,7 @@ class AtlasMap(folium.Map):
         super().__init__(tiles=None, location=[20, 0], zoom_start=2, zoom_snap=0.25, renderer=renderer,
                          scroll_wheel_zoom=False, dragging=JsCode("!L.Browser.mobile"), **kwargs)
         _served(self, LEAFLET)
-        tiles = xyzservices.providers.OpenStreetMap.Mapnik  # a provider object: no name lookup
+        tiles = TILES
         # The outlines' credit too: given to the outlines' layer, each of its hundreds of shapes would repeat it.
         folium.TileLayer(tiles, attr=f"{tiles.html_attribution} | {OUTLINES_CREDIT}", control=False).add_to(self)
 
