@@ -177,11 +177,18 @@ class Legend(_Control):
         var panel = atlasMap.node(box, "div", "atlas-legend-panel");
         panel.id = entry.id + "-legend";
         toggle.setAttribute("aria-controls", panel.id);
+        var counts = {};  // "type:sister", "status:ended": its links
+        entry.arcs.forEach(function (a) {
+            ["type", "status"].forEach(function (key) {
+                var k = key + ":" + a.feature.properties[key];
+                counts[k] = (counts[k] || 0) + 1;
+            });
+        });
         function group(title, key, items) {
             var set = atlasMap.node(panel, "fieldset", "atlas-legend-set");
             atlasMap.node(set, "legend", "atlas-visually-hidden", title);
             items.forEach(function (item) {
-                var n = entry.arcs.filter(function (a) { return a.feature.properties[key] === item.id; }).length;
+                var n = counts[key + ":" + item.id] || 0;
                 var label = atlasMap.node(set, "label", "atlas-legend-item"), check = atlasMap.node(label, "input");
                 check.type = "checkbox";
                 check.checked = !entry.off[key + ":" + item.id];

@@ -292,8 +292,9 @@
   // change may take the map away meanwhile).
   function fit(map, features, coords) {
     var bounds = L.latLngBounds([]);
-    features.forEach(function (f) {
-      (f.geometry.type === "Point" ? [f.geometry.coordinates] : f.geometry.coordinates).forEach(function (c) { bounds.extend(coords(c)); });
+    features.forEach(function (f) { // a place; a link's ends and middle (where a long arc bulges)
+      var c = f.geometry.coordinates;
+      (f.geometry.type === "Point" ? [c] : [c[0], c[c.length >> 1], c[c.length - 1]]).forEach(function (p) { bounds.extend(coords(p)); });
     });
     if (!bounds.isValid()) map.setView([20, 0], 1, { animate: false });
     else if (features.length === 1) map.setView(bounds.getCenter(), 5, { animate: false }); // one place, no link
