@@ -189,7 +189,9 @@ P = model.Place
 TABLES: dict[str, Table] = {
     "places.csv": Table([
         Column("id", "The place's id (its file name, and its page at cities/<id>/).", lambda r: r[0]),
-        *[field(P, n, lambda r, n=n: _cell(getattr(r[1], n))) for n in ("name", "names", "kind", "country")],
+        *[field(P, n, lambda r, n=n: _cell(getattr(r[1], n))) for n in ("name", "names")],
+        field(P, "names_sources", lambda r: _cell({lang: _sources([s]) for lang, s in r[1].names_sources.items()})),
+        *[field(P, n, lambda r, n=n: _cell(getattr(r[1], n))) for n in ("kind", "country")],
         _degrees("latitude", 0, model.LATITUDE),
         _degrees("longitude", 1, model.LONGITUDE),
         *[field(P, n, lambda r, n=n: _cell(getattr(r[1], n))) for n in

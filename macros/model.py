@@ -343,6 +343,10 @@ class Place(Record):
 
     name: Text = Field(description="English name.")
     names: dict[Language, Text] = Field(default_factory=dict, description="Names in other languages or scripts, keyed by BCP 47 tag (ja, zh-Hant, ko).")
+    names_sources: dict[Language, SourceRef] = Field(
+        default_factory=dict, description="Where a name of `names` that is not the place's own is written so (an exonym, such as 休士頓 for "
+        "Houston in Chinese), by the same tag: a data/sources/ id or a source written in place. A name in the place's own language needs none."
+    )
     kind: Annotated[Id, terms_of("place_kinds")] = Field("city", description="Place kind id from vocabulary.yaml `place_kinds`.")
     country: Country = Field(description="ISO 3166-1 alpha-2 code (TW for Taiwan).")
     coordinates: Annotated[list[float], Field(min_length=2, max_length=2), _LAT_LON] = Field(

@@ -822,8 +822,9 @@ def citations(atlas: Atlas, lang: str = i18n.ENGLISH) -> dict[str, list[tuple[st
 
     for pid, place in atlas.iter_places():
         name = place.name_in(lang)
-        if isinstance(place.population_source, str):
-            found[place.population_source].add((name, place_url(pid), atlas.files[("cities", pid)]))
+        for source in [place.population_source, *place.names_sources.values()]:
+            if isinstance(source, str):
+                found[source].add((name, place_url(pid), atlas.files[("cities", pid)]))
         walk([place.profile, place.reported, place.relationships, place.memberships, place.events], name, place_url(pid), atlas.files[("cities", pid)])
     for nid, network in sorted(atlas.networks.items()):
         walk(network, network.name, network_url(nid), atlas.files[("networks", nid)])

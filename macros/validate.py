@@ -257,6 +257,7 @@ class _References:
             name = known[place.country].name
             report.warning(("coordinates",), f"[{lat}, {lon}] is far from {name} ({place.country}): check the coordinates and the country")
         self.population(report, place)
+        self.names_sources(report, place)
         if place.profile:
             self.sources(report, ("profile",), place.profile.sources)
         for i, reported in enumerate(place.reported):
@@ -318,6 +319,17 @@ class _References:
                            "or say in `population_note` why none is known")
         elif place.population_year is not None and not FIRST_YEAR <= place.population_year <= LAST_YEAR:
             report.error(("population_year",), f"{place.population_year} is not a plausible year: write a year from {FIRST_YEAR} to {LAST_YEAR}")
+
+    def names_sources(self, report: _FileReport, place: Place) -> None:
+        """Each name's source is for a name the record gives."""
+        for lang, source in place.names_sources.items():
+            path = ("names_sources", lang)
+            if lang not in place.names:
+                report.error(path, f"a source for a name in {lang}, but `names` has none: add the name or remove its source")
+            elif isinstance(source, str):
+                self.ref(report, path, "source", source)
+            else:
+                self.mirror(report, path, source)
 
     def repeated(self, report: _FileReport, section: str, items: list) -> None:
         """An entry written twice in one list (a command run twice, a copy and paste); found by key, once each."""

@@ -381,6 +381,20 @@ def test_an_undated_population_passes_when_its_note_says_why(data: DataDir) -> N
     assert load(data.root)[1] == []
 
 
+def test_a_name_in_another_language_may_cite_where_it_is_written_so(data: DataDir) -> None:
+    data.write("cities/houston.yaml", HOUSTON.lstrip() + "names: {zh-Hant: 休士頓}\n"
+               "names_sources: {zh-Hant: {title: 臺北市姊妹市, publisher: Taipei City Government}}\n")
+    assert load(data.root)[1] == []
+
+
+def test_a_name_source_needs_its_name_and_an_existing_source(data: DataDir) -> None:
+    message = one_error(data, "cities/houston.yaml", HOUSTON.lstrip() + "names: {ja: ヒューストン}\nnames_sources: {zh-Hant: taipei-list}\n")
+    assert message == (f"{data.display('cities/houston.yaml')}:5:26: error: names_sources.zh-Hant: a source for a name in zh-Hant, "
+                       "but `names` has none: add the name or remove its source")
+    message = one_error(data, "cities/houston.yaml", HOUSTON.lstrip() + "names: {zh-Hant: 休士頓}\nnames_sources: {zh-Hant: taipei-list}\n")
+    assert message == f"{data.display('cities/houston.yaml')}:5:26: error: names_sources.zh-Hant: no source 'taipei-list' (did you mean 'taipei-gov'?)"
+
+
 def test_a_population_source_must_exist(data: DataDir) -> None:
     message = one_error(data, "cities/houston.yaml", HOUSTON.lstrip() + "population: 2304580\npopulation_year: 2020\npopulation_source: census-2020\n")
     assert message == f"{data.display('cities/houston.yaml')}:6:20: error: population_source: no source 'census-2020'"
