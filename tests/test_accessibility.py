@@ -56,7 +56,8 @@ TABLE_CHECK = """() => {
     for (const cell of document.querySelectorAll("article td, article th")) {
         const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            const re = /[^\\s\\u3000-\\u9fff\\uff00-\\uffef\\u2013\\u2014-]+[\\u2013\\u2014-]?/g; let m;
+            // Words of scripts that break between words; CJK and Hangul may break between characters.
+            const re = /[^\\s\\u3000-\\u9fff\\uac00-\\ud7af\\uff00-\\uffef\\u2013\\u2014-]+[\\u2013\\u2014-]?/g; let m;
             while ((m = re.exec(node.data))) {
                 const range = document.createRange();
                 range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
