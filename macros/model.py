@@ -375,6 +375,10 @@ class Place(Record):
         """Its name in a language of the site: the one its record gives there, else its English one."""
         return self.names.get(lang, self.name)
 
+    def own_names(self) -> dict[str, str]:
+        """Its names in its own languages and scripts: those of `names` that no source gives as another language's name for it."""
+        return {code: name for code, name in self.names.items() if code not in self.names_sources}
+
 
 class Network(Record):
     """A city network or international body (C40, ICLEI, CITYNET…)."""

@@ -174,9 +174,10 @@ class View:
 
     def names_beside(self, pid: str) -> list[tuple[str, str]]:
         """(language, name) of the names shown beside its title: English first on a page in
-        another language (when the title is not already the English name), then its other names."""
+        another language (when the title is not already the English name), then its own names
+        (not what other languages call it: 休士頓 stays off Houston's English page)."""
         place = self.atlas.places[pid]
-        others = [(code, name) for code, name in sorted(place.names.items()) if code != self.lang]
+        others = [(code, name) for code, name in sorted(place.own_names().items()) if code != self.lang]
         if self.lang != i18n.ENGLISH and self.lang in place.names:
             others.insert(0, (i18n.ENGLISH, place.name))
         return others

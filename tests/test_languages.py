@@ -43,7 +43,8 @@ def test_taipei_in_traditional_chinese(site: Path) -> None:
     assert ("key-figures", "重要數據") in headings and ("relationships", "交流關係") in headings and ("timeline", "年表") in headings
     body = text(article(html))
     assert "國家或地區 🇹🇼 台灣" in body  # CLDR's name, through Babel
-    assert "最早有日期的協定：1961年6月15日，與 Houston" in body  # a partner without a Chinese name keeps its English one
+    assert "最早有日期的協定：1961年6月15日，與 休士頓" in body  # the partner's Chinese name, as a cited page writes it
+    assert ">Cleveland</a>" in html and "克里夫蘭" not in html  # a partner without a Chinese name keeps its English one
     assert ">姊妹市</a>" in html  # the vocabulary's label
     assert '<th scope="col">夥伴</th>' in html
 
@@ -57,9 +58,19 @@ def test_yokohama_in_japanese(site: Path) -> None:
 
 
 def test_a_place_without_a_name_in_the_language_keeps_its_english_name(site: Path) -> None:
-    html = page(site, "ja/cities/taipei")
-    assert re.search(r'<h1 class="atlas-title">Taipei <span class="atlas-native" lang="zh-Hant">臺北市</span></h1>', html)
+    html = page(site, "ja/cities/kaohsiung")
+    assert re.search(r'<h1 class="atlas-title">Kaohsiung <span class="atlas-native" lang="zh-Hant">高雄市</span></h1>', html)
     assert "主な数値" in html
+
+
+def test_a_name_another_language_gives_a_place_stays_off_its_other_pages(site: Path) -> None:
+    """台北市 (Japanese, from a Yokohama page) titles Taipei's Japanese page, beside its own 臺北市;
+    休士頓 (Chinese, cited) titles Houston's Chinese page only."""
+    assert re.search(r'<h1 class="atlas-title">台北市 <span class="atlas-native" lang="en">Taipei</span> '
+                     r'<span class="atlas-native" lang="zh-Hant">臺北市</span></h1>', page(site, "ja/cities/taipei"))
+    assert '<h1 class="atlas-title">休士頓 <span class="atlas-native" lang="en">Houston</span></h1>' in page(site, "zh-Hant/cities/houston")
+    assert '<h1 class="atlas-title">Houston</h1>' in page(site, "cities/houston") and '<h1 class="atlas-title">Houston</h1>' in page(site, "ja/cities/houston")
+    assert '<h1 class="atlas-title">Taipei <span class="atlas-native" lang="zh-Hant">臺北市</span></h1>' in page(site, "cities/taipei")
 
 
 @pytest.mark.parametrize("url", ["cities/taipei", "zh-Hant/cities/taipei", "ja/cities/taipei"])
@@ -286,7 +297,7 @@ def test_every_word_the_maps_show_is_in_the_catalogues() -> None:
 def test_a_translated_place_map_has_its_own_data_in_the_language(site: Path) -> None:
     data = json.loads((site / "zh-Hant/cities/taipei/map.geojson").read_text(encoding="utf-8"))
     props = {f["id"]: f["properties"] for f in data["features"] if f["geometry"]["type"] == "Point"}
-    assert props["taipei"]["name"] == "臺北市" and props["taipei"]["also"] == ["Taipei"]
+    assert props["taipei"]["name"] == "臺北市" and props["taipei"]["also"] == ["Taipei", "台北市"]
     assert props["houston"]["country"] == "美國" and props["houston"]["url"] == "../houston/"
     link = [f["properties"] for f in data["features"] if f["properties"].get("to") == "houston"][0]
     assert link["type_label"] == "姊妹市" and link["signed"] == "1961年6月15日" and link["year"] == 1961
@@ -314,7 +325,7 @@ def test_the_chinese_map_speaks_chinese(browser: object, base: str, width: int) 
         assert visit.page.locator("#map-taipei .leaflet-control-zoom-in").get_attribute("title") == "放大"
         visit.map("map-taipei", "(m.open(m.layers['houston']), true)")
         popup = visit.page.locator("#map-taipei .leaflet-popup-content").inner_text()
-        assert "Houston" in popup and "美國" in popup and "簽署於 1961年6月15日" in popup and "狀態：進行中" in popup
+        assert "休士頓" in popup and "美國" in popup and "簽署於 1961年6月15日" in popup and "狀態：進行中" in popup
         assert visit.page.locator("#map-taipei .leaflet-popup-content a").get_attribute("href") == "../houston/"
         assert visit.errors == [], visit.errors
     finally:
@@ -444,7 +455,7 @@ def test_the_japanese_world_map_speaks_japanese(browser: object, base: str, widt
 def test_the_japanese_timeline_dates_a_tie_in_japanese_and_titles_its_charts_in_japanese(site: Path) -> None:
     ja = page(site, "ja/timeline")
     assert "<title>年表 - 都市外交アトラス</title>" in ja and "<h1>年表</h1>" in ja
-    assert ('<li class="atlas-link--active"><time datetime="1961-06-15">1961年6月15日</time> <a href="../cities/taipei/">Taipei</a>'
+    assert ('<li class="atlas-link--active"><time datetime="1961-06-15">1961年6月15日</time> <a href="../cities/taipei/">台北市</a>'
             ' – <a href="../cities/houston/">Houston</a>：姉妹都市</li>') in ja
     assert '<h3 class="atlas-decade" id="y1961">1961年</h3>' in ja
     assert '<svg class="atlas-chart" viewBox="0 0 720 260" role="img" aria-label="年代別の協定締結数（種類別）"' in ja

@@ -224,7 +224,7 @@ def test_place_data(atlas):
     links = atlas.links_of("taipei")
     assert len(lines) == len(links) and len(points) == 1 + len({link.other("taipei") for link in links})
     assert points[0]["id"] == "taipei" and points[0]["properties"] == {
-        "name": "Taipei", "country": "Taiwan", "also": ["臺北市"], "url": "./", "focus": True}
+        "name": "Taipei", "country": "Taiwan", "also": ["台北市", "臺北市"], "url": "./", "focus": True}
     houston = next(p for p in points if p["id"] == "houston")
     assert houston["properties"]["url"] == "../houston/" and "focus" not in houston["properties"]
     first = next(f for f in lines if f["properties"]["to"] == "houston")
