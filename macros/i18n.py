@@ -124,6 +124,18 @@ def country_name(country: str, english: str, code: str) -> str:
     return english if code == ENGLISH else _territories(code).get(country, english)
 
 
+@lru_cache(maxsize=None)
+def language_name(tag: str, code: str) -> str:
+    """A language tag (a source's ``language``: ja, zh-Hant) by its name in the page's language
+    (CLDR's, through Babel: Japanese, 日文, 日本語), else the tag as written."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(tag, sep="-").get_display_name(LANGUAGES[code].locale) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+
+
 # --- the catalogues' keys -----------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -192,6 +192,7 @@ def templates(lang: str = i18n.ENGLISH) -> Environment:
     env.globals["years"] = (model.FIRST_YEAR, model.LAST_YEAR)  # a year outside these is a typo
     env.filters["t"] = translations.gettext
     env.filters["date"] = lambda date: i18n.date_text(date, lang)
+    env.filters["language"] = lambda tag: i18n.language_name(tag, lang)
     env.filters["listing"] = lambda items: i18n.LIST_SEPARATOR[lang].join(items)
     env.filters["md"] = md
     env.filters["href"] = lambda url: safe_url(url) or "#"

@@ -473,6 +473,7 @@ def test_the_chinese_sources_page_lists_a_source_with_the_records_citing_it(site
     assert '<span lang="en">Global Cities, Governance and Diplomacy</span>' in zh
     assert '<span class="atlas-source-note" lang="en">Book (New York).</span>' in zh
     assert 'rel="nofollow noopener" lang="ja">推計人口-20210201' in zh
+    assert "語言：日文。" in zh and "In Japanese." in page(site, "sources")  # a source's language by its name (CLDR)
     # A Chinese place page's notes lead to the sources in Chinese.
     assert 'href="../../sources/#' in page(site, "zh-Hant/cities/taipei")
 
