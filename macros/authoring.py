@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import blocks, exports, model, pages
+from . import blocks, exports, i18n, model, pages
 from .atlas import Atlas
 from .render import relative
 
@@ -66,8 +66,10 @@ def field_reference(name: str) -> Markup:
 
 
 def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
-           add_map: Callable[[str, Callable], None] = lambda page, make: None) -> dict[str, Callable[..., Any]]:
-    """The macros by name. `here()` is the URL of the page being written, for relative links.
+           add_map: Callable[[str, Callable], None] = lambda page, make: None,
+           language: Callable[[], str] = lambda: i18n.ENGLISH) -> dict[str, Callable[..., Any]]:
+    """The macros by name. `here()` is the URL of the page being written, for relative links;
+    `language()` its language (a translator's page: their words, links and names in it).
 
     They return finished, escaped HTML (Markup): the engine adapter puts it in after the
     engine's own Markdown, so no data text is ever read as Markdown.
@@ -84,7 +86,8 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
     def place_link(pid: str) -> Markup:
         if pid not in atlas.places:
             raise ValueError(f"place_link: no place '{pid}'")
-        return Markup(f'<a href="{escape(relative(here(), pages.place_url(pid)))}">{escape(atlas.places[pid].name)}</a>')
+        view = pages.View(atlas, here(), site, lang=language())
+        return Markup(f'<a href="{escape(view.url(pages.place_url(pid)))}">{escape(view.place_name(pid))}</a>')
 
     def top_places(n: int = 5) -> Markup:
         ranked = sorted(atlas.places, key=lambda pid: (-len(atlas.links_of(pid)), pid))[:n]
@@ -128,30 +131,30 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
 
     def relationship_table(caption: str = "", **arguments: Any) -> Markup:
         chosen = blocks.LinkFilter.of("relationship_table", atlas, **arguments)
-        return blocks.relationship_table(atlas, site, here(), chosen, caption or "Links")
+        return blocks.relationship_table(atlas, site, here(), chosen, caption or "Links", language())
 
     def figure(what: str, **arguments: Any) -> Any:
-        return blocks.figure(atlas, what, blocks.LinkFilter.of("figure", atlas, **arguments))
+        return blocks.figure(atlas, what, blocks.LinkFilter.of("figure", atlas, **arguments), language())
 
     def events(kind: str = "") -> Markup:
         """Every event of a kind (a vocabulary `event_kinds` id, e.g. suspension), by date."""
-        return blocks.events(atlas, site, here(), kind)
+        return blocks.events(atlas, site, here(), kind, language())
 
     def partner_totals(places: str, by: str = "country", caption: str = "") -> Markup:
         """Links of each of the places (ids, space-separated) by the partner's country or region."""
-        return blocks.partner_totals(atlas, site, here(), places.split(), by, caption or f"Links by the partner's {by}")
+        return blocks.partner_totals(atlas, site, here(), places.split(), by, caption or f"Links by the partner's {by}", language())
 
     def places_compared(places: str, caption: str = "") -> Markup:
         """The places (ids, space-separated) side by side: counts reported and recorded, types, partners, first and latest tie."""
-        return blocks.places_compared(atlas, site, here(), places.split(), caption or "The places compared")
+        return blocks.places_compared(atlas, site, here(), places.split(), caption or "The places compared", language())
 
     def timeline(place: str) -> Markup:
         blocks.LinkFilter.of("timeline", atlas, place=place)
-        return blocks.timeline(atlas, site, here(), place)
+        return blocks.timeline(atlas, site, here(), place, language())
 
     def key_figures(place: str) -> Markup:
         blocks.LinkFilter.of("key_figures", atlas, place=place)
-        return blocks.key_figures(atlas, site, here(), place)
+        return blocks.key_figures(atlas, site, here(), place, language())
 
     def link_map(label: str = "", **arguments: Any) -> Markup:
         """The group map of the generated pages, for the filtered links; its data beside the page."""
@@ -159,15 +162,15 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
         links = chosen.links(atlas)
         pids = sorted({pid for link in links for pid in (link.owner, link.partner)} | {chosen.place} - {None})
         page = here()
-        add_map(page, methodcaller("group", page, pids, links, chosen.place))
-        return pages.map_html(pages.View(atlas, page, site), "group", "map-page", label or "Map of the links", embed=False)
+        add_map(page, methodcaller("group", page, pids, links, chosen.place, language()))
+        return pages.map_html(pages.View(atlas, page, site, lang=language()), "group", "map-page", label or "Map of the links", embed=False)
 
     def compare(first: str, second: str) -> Markup:
-        return blocks.compare(atlas, site, here(), first, second)
+        return blocks.compare(atlas, site, here(), first, second, language())
 
     def citation(title: str = "", page: str = "") -> Markup:
         """A ready citation of this page (or of `page`, site-root relative) with the licence."""
-        return blocks.block(atlas, site, here(), "citation", title or site.site_name, page or here(), notes=False)
+        return blocks.block(atlas, site, here(), "citation", title or site.site_name, page or here(), notes=False, lang=language())
 
     return {
         function.__name__: function

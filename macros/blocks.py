@@ -13,7 +13,7 @@ from typing import Any, Optional, get_args
 
 from markupsafe import Markup
 
-from . import figures, model, quality
+from . import figures, i18n, model, quality
 from .atlas import Atlas, Link
 from .countries import countries
 from .pages import SiteConfig, View, by_decade, place_timeline
@@ -83,40 +83,45 @@ class LinkFilter:
         return [link for link in atlas.links_by_date if self.matches(atlas, link)]
 
 
-def block(atlas: Atlas, site: SiteConfig, here: str, macro: str, *args: Any, notes: bool = True) -> Markup:
-    """One `_m.html` macro rendered for the page at `here`, followed by its numbered source notes."""
-    view = View(atlas, here, site)
-    module = templates().get_template("_m.html").make_module({"v": view, "atlas": atlas})
+def block(atlas: Atlas, site: SiteConfig, here: str, macro: str, *args: Any, notes: bool = True,
+          lang: str = i18n.ENGLISH) -> Markup:
+    """One `_m.html` macro rendered for the page at `here` in its language, followed by its numbered source notes."""
+    view = View(atlas, here, site, lang=lang)
+    module = templates(lang).get_template("_m.html").make_module({"v": view, "atlas": atlas})
     html = getattr(module, macro)(*args)
     return Markup(str(html) + (str(module.notes_list()) if notes else ""))
 
 
-def relationship_table(atlas: Atlas, site: SiteConfig, here: str, chosen: LinkFilter, caption: str) -> Markup:
+def relationship_table(atlas: Atlas, site: SiteConfig, here: str, chosen: LinkFilter, caption: str,
+                       lang: str = i18n.ENGLISH) -> Markup:
     links = chosen.links(atlas)
     if chosen.place is not None:
-        return block(atlas, site, here, "link_table", links, chosen.place, caption)
-    return block(atlas, site, here, "pair_table", links, caption)
+        return block(atlas, site, here, "link_table", links, chosen.place, caption, lang=lang)
+    return block(atlas, site, here, "pair_table", links, caption, lang=lang)
 
 
-def events(atlas: Atlas, site: SiteConfig, here: str, kind: str) -> Markup:
+def events(atlas: Atlas, site: SiteConfig, here: str, kind: str, lang: str = i18n.ENGLISH) -> Markup:
     """Every event of a kind (all kinds for ""), by date: (place id, event) pairs for `event_list`."""
     if kind and kind not in atlas.terms["event_kinds"]:
         raise ValueError(f"events: kind='{kind}': not an event kind in vocabulary.yaml")
     found = [(pid, event) for pid, place in atlas.iter_places() for event in place.events if not kind or event.kind == kind]
     found.sort(key=lambda item: (str(item[1].date or "9999"), item[0], item[1].title))
-    return block(atlas, site, here, "event_list", found)
+    return block(atlas, site, here, "event_list", found, lang=lang)
 
 
-def partner_totals(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], by: str, caption: str) -> Markup:
+def partner_totals(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], by: str, caption: str,
+                   lang: str = i18n.ENGLISH) -> Markup:
     """A table of each place's links by the partner's country (by="country") or region (by="region")."""
     _known("partner_totals", atlas, pids)
     if by not in ("country", "region"):
         raise ValueError(f"partner_totals: by='{by}': use by='country' or by='region'")
     rows = figures.partner_totals(atlas, pids, by)
-    return block(atlas, site, here, "totals_table", pids, rows, "Country" if by == "country" else "Region", caption, notes=False)
+    return block(atlas, site, here, "totals_table", pids, rows, "Country" if by == "country" else "Region", caption, notes=False,
+                 lang=lang)
 
 
-def places_compared(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], caption: str) -> Markup:
+def places_compared(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], caption: str,
+                    lang: str = i18n.ENGLISH) -> Markup:
     """One row per place on the same basis: its published counts beside the links recorded for
     them (the Coverage page's figures), its links by type, partner countries and regions, first and latest tie."""
     _known("places_compared", atlas, pids)
@@ -124,7 +129,7 @@ def places_compared(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], 
     for gap in sorted(quality.coverage(atlas), key=lambda g: str(g.reported.as_of or "")):
         latest[(gap.pid, tuple(gap.reported.of), gap.reported.label or "")] = gap
     rows = [(pid, figures.place_figures(atlas, pid), [latest[key] for key in sorted(latest) if key[0] == pid]) for pid in pids]
-    return block(atlas, site, here, "places_table", rows, caption, notes=False)
+    return block(atlas, site, here, "places_table", rows, caption, notes=False, lang=lang)
 
 
 def _known(name: str, atlas: Atlas, pids: list[str]) -> None:
@@ -134,13 +139,13 @@ def _known(name: str, atlas: Atlas, pids: list[str]) -> None:
         raise ValueError(f"{name}: places='{' '.join(pids)}': {said}")
 
 
-def timeline(atlas: Atlas, site: SiteConfig, here: str, pid: str) -> Markup:
-    decades, undated = by_decade(place_timeline(atlas, pid, View(atlas, here, site)))
-    return block(atlas, site, here, "timeline", decades, undated)
+def timeline(atlas: Atlas, site: SiteConfig, here: str, pid: str, lang: str = i18n.ENGLISH) -> Markup:
+    decades, undated = by_decade(place_timeline(atlas, pid, View(atlas, here, site, lang=lang)))
+    return block(atlas, site, here, "timeline", decades, undated, lang=lang)
 
 
-def key_figures(atlas: Atlas, site: SiteConfig, here: str, pid: str) -> Markup:
-    return block(atlas, site, here, "key_figures", figures.place_figures(atlas, pid), pid, notes=False)
+def key_figures(atlas: Atlas, site: SiteConfig, here: str, pid: str, lang: str = i18n.ENGLISH) -> Markup:
+    return block(atlas, site, here, "key_figures", figures.place_figures(atlas, pid), pid, notes=False, lang=lang)
 
 
 # --- figures for authors ----------------------------------------------------------------
@@ -148,17 +153,17 @@ def key_figures(atlas: Atlas, site: SiteConfig, here: str, pid: str) -> Markup:
 FIGURES = ("links", "partners", "countries", "first", "latest")
 
 
-def figure(atlas: Atlas, what: str, chosen: LinkFilter) -> Any:
-    """One number (or date) computed from the links the filter keeps."""
-    links = chosen.links(atlas)
+def figure(atlas: Atlas, what: str, chosen: LinkFilter, lang: str = i18n.ENGLISH) -> Any:
+    """One number (or date, as the language writes it) computed from the links the filter keeps."""
+    links, _ = chosen.links(atlas), i18n.gettext_of(lang)
     others = {pid for link in links for pid in (link.owner, link.partner) if pid != chosen.place}
     dated = [link.signed for link in links if link.signed]
     values = {
         "links": lambda: len(links),
         "partners": lambda: len(others),
         "countries": lambda: len({atlas.places[pid].country for pid in others}),
-        "first": lambda: str(min(dated)) if dated else "unknown",
-        "latest": lambda: str(max(dated)) if dated else "unknown",
+        "first": lambda: i18n.date_text(min(dated), lang) if dated else _("unknown"),
+        "latest": lambda: i18n.date_text(max(dated), lang) if dated else _("unknown"),
     }
     if what not in values:
         raise ValueError(f"figure: what='{what}': one of {', '.join(FIGURES)}")
@@ -176,7 +181,7 @@ class Side:
 
     pid: str
     fig: figures.PlaceFigures
-    countries: list[str]
+    countries: list[str]  # the partners' country codes
     networks: list[tuple[str, Any]]  # (network id, membership)
     programs: list[tuple[str, str]]  # (programme id, "lead" or "participant")
     reported: list[tuple[Any, int]]  # (reported count, recorded count)
@@ -188,7 +193,7 @@ def side(atlas: Atlas, pid: str) -> Side:
     return Side(
         pid=pid,
         fig=figures.place_figures(atlas, pid),
-        countries=sorted({countries()[atlas.places[p].country].name for p in partners}),
+        countries=sorted({atlas.places[p].country for p in partners}, key=lambda code: countries()[code].name),  # codes, by English name
         networks=sorted((m.network, m) for m in place.memberships),
         programs=[(gid, "lead" if g.lead == pid else "participant") for gid, g in sorted(atlas.programs.items())
                   if g.lead == pid or any(p.place == pid for p in g.participants)],
@@ -196,10 +201,10 @@ def side(atlas: Atlas, pid: str) -> Side:
     )
 
 
-def compare(atlas: Atlas, site: SiteConfig, here: str, a: str, b: str) -> Markup:
+def compare(atlas: Atlas, site: SiteConfig, here: str, a: str, b: str, lang: str = i18n.ENGLISH) -> Markup:
     for name, pid in (("first", a), ("second", b)):
         if pid not in atlas.places:
             raise ValueError(f"compare: the {name} place '{pid}' is not in the atlas")
     left, right = side(atlas, a), side(atlas, b)
     shared = sorted({n for n, _ in left.networks} & {n for n, _ in right.networks})
-    return block(atlas, site, here, "comparison", left, right, PROFILE_ROWS, shared)
+    return block(atlas, site, here, "comparison", left, right, PROFILE_ROWS, shared, lang=lang)

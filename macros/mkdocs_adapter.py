@@ -58,6 +58,7 @@ class _Build:
     shielded: dict[str, str] = field(default_factory=dict)  # placeholder -> a macro's finished HTML
     load_seconds: float = 0.0
     untranslated: set[str] = field(default_factory=set)  # a hand-written page's source path in another language (not translated yet)
+    translated: set[str] = field(default_factory=set)  # a translator's hand-written page (content/ja/about.md)
     author_maps: dict[str, Any] = field(default_factory=dict)  # site path of a map.geojson on a hand-written page -> how to make it
     theme_language: str = ""  # mkdocs.yml's theme.language: English pages'
     navs: dict[str, Navigation] = field(default_factory=dict)  # language -> mkdocs.yml's navigation in it
@@ -173,15 +174,21 @@ class Made:
 
 
 def _untranslated(files: Files, config: MkDocsConfig, generated: set[str]) -> None:
-    """Each hand-written page in each language: not translated yet, which it says in that
-    language, with a link to the English text (out of the navigation)."""
-    english_only = [f for f in files.documentation_pages() if f.src_uri not in generated and f.src_uri != "index.md"]
+    """Each hand-written page in each language: a translator's page where there is one
+    (content/ja/about.md beside content/about.md), else a page that says, in that language, that
+    it is not translated yet, with a link to the English text (out of the navigation)."""
+    prefixes = tuple(i18n.LANGUAGES[code].prefix for code in build.site.languages)
+    build.translated = {f.src_uri for f in files.documentation_pages() if prefixes and f.src_uri.startswith(prefixes)}
+    english_only = [f for f in files.documentation_pages()
+                    if f.src_uri not in generated and f.src_uri != "index.md" and f.src_uri not in build.translated]
     for file in sorted(english_only, key=lambda f: f.src_uri):
         found = re.search(r"^# (.+)$", file.content_string, re.M)
         title = found.group(1).strip() if found else file.name
         english = file.url or ""
         for code in build.site.languages:
             there = i18n.LANGUAGES[code].prefix + file.src_uri
+            if there in build.translated:
+                continue
             files.append(File.generated(config, there, content=pages.untranslated_page(title, english, there, code),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
             build.untranslated.add(there)
@@ -302,7 +309,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if not build.site.languages:
         return markdown
     lang, english = _language_of(page)
-    generated = (build.made.uris if build.made is not None else set()) | build.untranslated
+    generated = (build.made.uris if build.made is not None else set()) | build.untranslated | build.translated
     alternates = []
     for code in (i18n.ENGLISH,) + build.site.languages:
         prefix = i18n.LANGUAGES[code].prefix
@@ -464,11 +471,15 @@ def define_env(env: Any) -> None:
         page = getattr(env, "page", None)
         return page.url if page is not None else ""
 
+    def language() -> str:  # the page's: a translator's page writes the macros' words in its language
+        page = getattr(env, "page", None)
+        return _language_of(page)[0] if page is not None else i18n.ENGLISH
+
     def add_map(page: str, make: Callable) -> None:
         path = page + mapsite.DATA_FILE
         if path in build.author_maps:
             raise ValueError("link_map: one map per page")
         build.author_maps[path] = make
 
-    for name, function in authoring.macros(atlas, build.site, here, add_map).items():
+    for name, function in authoring.macros(atlas, build.site, here, add_map, language).items():
         env.macro(_shielded(function), name)

@@ -154,7 +154,7 @@ IN_DATA = {"Map", "Networks", "with", "year", "Cite", "Sources", "Event", "Type"
            "Kind", "Country", "Profile", "Events", "Timeline", "Signed", "Partner", "Topics", "unknown", "suspended",
            "active", "ended", "disputed", "estimate", "census", "Asia", "Europe", "Africa", "Oceania", "North America",
            "South America", "Antarctica", "registered residents", "Population", "Coordinates", "Programmes", "Relationships", "Sister cities",
-           "City Diplomacy Atlas"}
+           "City Diplomacy Atlas", "not recorded"}
 
 
 @pytest.mark.parametrize("url", ["zh-Hant/cities/taipei", "ja/cities/taipei", "ja/cities/yokohama", "zh-Hant/cities/kaohsiung",
@@ -415,7 +415,7 @@ def test_the_lists_in_each_language(site: Path, atlas) -> None:
     assert 'href="../ja/cities/" hreflang="ja"' in page(site, "cities")
 
 
-@pytest.mark.parametrize("url, english", [("ja/about", "../../about/"), ("zh-Hant/compare/yokohama-taipei", "../../../compare/yokohama-taipei/"),
+@pytest.mark.parametrize("url, english", [("ja/about", "../../about/"), ("zh-Hant/compare/kaohsiung-taipei", "../../../compare/kaohsiung-taipei/"),
                                           ("ja/analysis", "../../analysis/"), ("zh-Hant/downloads", "../../downloads/")])
 def test_a_page_not_yet_translated_says_so_in_the_language_and_links_the_english(site: Path, url: str, english: str) -> None:
     html = page(site, url)
@@ -505,3 +505,20 @@ def test_the_switcher_on_the_japanese_timeline_links_the_english_and_chinese_tim
     html = page(site, "ja/timeline")
     links = re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" lang="[^"]+" class="md-select__link"', html)
     assert links == [("../../timeline/", "en"), ("../../zh-Hant/timeline/", "zh-Hant"), ("./", "ja")]
+
+
+def test_a_translators_hand_written_page_replaces_the_notice_and_its_macros_speak_its_language(site: Path, atlas) -> None:
+    """content/ja/compare/yokohama-taipei.md: the Japanese essay, its figures and table computed in Japanese."""
+    ja = page(site, "ja/compare/yokohama-taipei")
+    assert '<html lang="ja"' in ja and re.search(r"<h1[^>]*>横浜と台北<", ja) and "翻訳されていません" not in ja
+    links = len(atlas.links_of("yokohama"))
+    assert f"記録している提携は {links} 件" in ja and "最初のものは 1957年10月29日 です" in ja
+    assert "<caption>横浜市と台北市の比較：" in ja and '<th scope="col">項目</th>' in ja
+    assert '<a href="../../cities/yokohama/">横浜市</a>' in ja and ">記録された提携（種類別）</th>" in ja
+    assert '<span lang="en">Sharing technical know-how' in ja  # the recorded profile stays English, marked so
+    zh = page(site, "zh-Hant/compare/yokohama-taipei")
+    assert "最早有日期的一筆是 1957年10月29日" in zh and "<caption>橫濱市與臺北市的比較：" in zh
+    # The English page's switcher and the Japanese navigation lead to it; other hand-written pages keep their notice.
+    assert '<a href="../../ja/compare/yokohama-taipei/" hreflang="ja"' in page(site, "compare/yokohama-taipei")
+    assert 'href="../compare/yokohama-taipei/" class="md-nav__link' in page(site, "ja/taiwan")
+    assert "翻訳されていません" in page(site, "ja/compare/kaohsiung-taipei")
