@@ -415,7 +415,7 @@ def test_the_lists_in_each_language(site: Path, atlas) -> None:
     assert 'href="../ja/cities/" hreflang="ja"' in page(site, "cities")
 
 
-@pytest.mark.parametrize("url, english", [("ja/about", "../../about/"), ("zh-Hant/compare/kaohsiung-taipei", "../../../compare/kaohsiung-taipei/"),
+@pytest.mark.parametrize("url, english", [("ja/about", "../../about/"), ("zh-Hant/taiwan", "../../taiwan/"),
                                           ("ja/analysis", "../../analysis/"), ("zh-Hant/downloads", "../../downloads/")])
 def test_a_page_not_yet_translated_says_so_in_the_language_and_links_the_english(site: Path, url: str, english: str) -> None:
     html = page(site, url)
@@ -521,4 +521,6 @@ def test_a_translators_hand_written_page_replaces_the_notice_and_its_macros_spea
     # The English page's switcher and the Japanese navigation lead to it; other hand-written pages keep their notice.
     assert '<a href="../../ja/compare/yokohama-taipei/" hreflang="ja"' in page(site, "compare/yokohama-taipei")
     assert 'href="../compare/yokohama-taipei/" class="md-nav__link' in page(site, "ja/taiwan")
-    assert "翻訳されていません" in page(site, "ja/compare/kaohsiung-taipei")
+    assert "翻訳されていません" in page(site, "ja/about")
+    zh = page(site, "zh-Hant/compare/kaohsiung-taipei")
+    assert f"地圖集為高雄紀錄了 {len(atlas.links_of('kaohsiung'))} 筆交流關係" in zh and "<caption>高雄市與臺北市的比較：" in zh
