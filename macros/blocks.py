@@ -116,8 +116,7 @@ def partner_totals(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], b
     if by not in ("country", "region"):
         raise ValueError(f"partner_totals: by='{by}': use by='country' or by='region'")
     rows = figures.partner_totals(atlas, pids, by)
-    return block(atlas, site, here, "totals_table", pids, rows, "Country" if by == "country" else "Region", caption, notes=False,
-                 lang=lang)
+    return block(atlas, site, here, "totals_table", pids, rows, by, caption, notes=False, lang=lang)
 
 
 def places_compared(atlas: Atlas, site: SiteConfig, here: str, pids: list[str], caption: str,

@@ -160,11 +160,13 @@ def stacked_bars(
 
 
 def partner_totals(atlas: Atlas, pids: list[str], by: str = "country") -> list[tuple[str, list[int]]]:
-    """Rows (country name or region label, [links of each place with partners there]), the most first."""
-    where = (lambda code: countries()[code].name) if by == "country" else (lambda code: region_label(region_of(code)))
+    """Rows (country code or region label, [links of each place with partners there]), the most
+    first, then by the country's English name or the label."""
+    where = (lambda code: code) if by == "country" else (lambda code: region_label(region_of(code)))
+    name = (lambda code: countries()[code].name) if by == "country" else (lambda label: label)
     counts: dict[str, list[int]] = {}
     for i, pid in enumerate(pids):
         for link in atlas.links_of(pid):
             key = where(atlas.places[link.other(pid)].country)
             counts.setdefault(key, [0] * len(pids))[i] += 1
-    return sorted(counts.items(), key=lambda row: (-sum(row[1]), row[0]))
+    return sorted(counts.items(), key=lambda row: (-sum(row[1]), name(row[0])))
