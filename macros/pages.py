@@ -248,12 +248,12 @@ _H2 = re.compile(r'<h2 id="([^"]*)">([^<]*)<a class="headerlink"')
 def generated(uri: str, title: str, html: str, in_nav: bool = False, edit: Optional[str] = None,
               search_title: Optional[str] = None, search_text: str = "",
               map_data: Optional[Callable[["MapData"], str]] = None, description: str = "",
-              lang: str = i18n.ENGLISH) -> GeneratedPage:
+              lang: str = i18n.ENGLISH, search_boost: Optional[float] = None) -> GeneratedPage:
     """``title`` and ``description`` are plain text (data: untrusted); the page holds them escaped."""
     page = GeneratedPage(uri, str(escape(title)), html, in_nav, edit, None, map_data, str(escape(description)), lang=lang)
     text = search_text or " · ".join(unescape(text) for _, text in page.headings)
     # The theme's indexer skips generated pages; each has one compact entry instead.
-    return replace(page, search=search.entry(url_of(uri), search_title or title, text))
+    return replace(page, search=search.entry(url_of(uri), search_title or title, text, search_boost))
 
 
 def uri_of(url: str) -> str:
@@ -580,11 +580,11 @@ def place_page(atlas: Atlas, pid: str, site: SiteConfig, fig: Optional[figures.P
         found_as = " ".join(dict.fromkeys([title, place.name] + [place.names[code] for code in sorted(place.names)]))
         what = _("{kind} in {country}.").format(kind=view.label("place_kinds", place.kind), country=country)
         return generated(uri, title, body, False, atlas.files[("cities", pid)], found_as, what,
-                         methodcaller("place", pid, here, lang), description, lang)
+                         methodcaller("place", pid, here, lang), description, lang, search.PLACE_BOOST)
     description = place_description(atlas, pid, fig, title)
     page = generated(uri, title, body, False, atlas.files[("cities", pid)],
                      search.place_title(atlas, pid), search.place_text(atlas, pid),
-                     methodcaller("place", pid, here), description)
+                     methodcaller("place", pid, here), description, search_boost=search.PLACE_BOOST)
     return replace(page, jsonld=structured.script_text(structured.place(atlas, pid, site.absolute(here), description)))
 
 

@@ -200,6 +200,7 @@ def test_every_content_page_is_in_the_navigation(pages: dict[str, Head]) -> None
     home = pages[""]
     in_nav = {urlparse(urljoin("http://atlas.test/", href)).path.lstrip("/") for href in home.nav}
     written = [p.relative_to(ROOT / "content").with_suffix("").as_posix() for p in (ROOT / "content").rglob("*.md")]
+    written = [name for name in written if not name.startswith(("ja/", "zh-Hant/"))]  # translations: in their language's navigation
     wanted = {"" if name == "index" else name + "/" for name in written} | set(GENERATED_IN_NAV)
     assert sorted(wanted - in_nav) == []
     # Each analysis page opens with its tab highlighted (and so its section in the sidebar).
