@@ -96,16 +96,17 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
         )
 
     def vocabulary_table(section: str) -> Markup:
+        lang = language()
+        _ = i18n.gettext_of(lang)
         terms = getattr(atlas.vocabulary, section)
         body = "".join(
-            f"<tr><td><code>{escape(t.id)}</code></td><td>{escape(t.label)}</td><td>{escape(t.definition)}</td>"
+            f"<tr><td><code>{escape(t.id)}</code></td><td>{escape(t.label_in(lang))}</td><td>{escape(t.definition_in(lang))}</td>"
             + (f'<td><span class="atlas-key" style="background:{escape(t.color)}"></span> {escape(t.color)}</td>' if t.color else "<td></td>")
             + "</tr>"
             for t in terms
         )
-        return Markup(
-            f'<table class="atlas-table"><thead><tr><th>id</th><th>Label</th><th>Definition</th><th>Map colour</th></tr></thead><tbody>{body}</tbody></table>'
-        )
+        head = "".join(f"<th>{escape(word)}</th>" for word in ("id", _("Label"), _("Definition"), _("Map colour")))
+        return Markup(f'<table class="atlas-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
     def contributing_guide() -> str:
         """CONTRIBUTING.md is written once, for GitHub; the Contribute page shows the same text.

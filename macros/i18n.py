@@ -25,7 +25,7 @@ PACKAGE = Path(__file__).parent
 LOCALE_DIR = PACKAGE / "locale"
 TEMPLATES = PACKAGE / "templates"
 # The Python modules whose strings are in the catalogues (what _() and N_() mark in them).
-PYTHON_SOURCES = ("pages.py", "mapsite.py", "i18n.py", "blocks.py", "figures.py")
+PYTHON_SOURCES = ("pages.py", "mapsite.py", "i18n.py", "blocks.py", "authoring.py", "figures.py")
 KEYWORDS = {"_": None, "_t": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 
