@@ -115,20 +115,27 @@ def macros(atlas: Atlas, site: pages.SiteConfig, here: Callable[[], str],
         """
         return (Path(site.root) / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
+    def english() -> str:  # the files' and columns' descriptions are written once, in English (the Data Package's)
+        return "" if language() == i18n.ENGLISH else ' lang="en"'
+
     def downloads_table() -> Markup:
+        _ = i18n.gettext_of(language())
         body = "".join(
-            f'<tr><td><a href="{escape(relative(here(), "downloads/" + name))}">{escape(name)}</a></td><td>{escape(text)}</td></tr>'
+            f'<tr><td><a href="{escape(relative(here(), "downloads/" + name))}">{escape(name)}</a></td><td{english()}>{escape(text)}</td></tr>'
             for name, text in exports.DOWNLOADS.items()
         )
-        return Markup(f'<table class="atlas-table"><thead><tr><th>File</th><th>What it holds</th></tr></thead><tbody>{body}</tbody></table>')
+        head = "".join(f"<th>{escape(word)}</th>" for word in (_("File"), _("What it holds")))
+        return Markup(f'<table class="atlas-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
     def download_fields(name: str) -> Markup:
         if name not in exports.TABLES:
             raise ValueError(f"download_fields: name='{name}': one of {', '.join(exports.TABLES)}")
+        _ = i18n.gettext_of(language())
         columns = exports.table(atlas, name)[0]  # the file's columns: none that is empty in every row
-        body = "".join(f"<tr><td><code>{escape(c.name)}</code></td><td>{escape(c.meaning)}</td></tr>" for c in columns)
+        body = "".join(f"<tr><td><code>{escape(c.name)}</code></td><td{english()}>{escape(c.meaning)}</td></tr>" for c in columns)
+        head = "".join(f"<th>{escape(word)}</th>" for word in (_("Column"), _("Meaning")))
         return Markup(f'<table class="atlas-table atlas-fields"><caption>{escape(name)}</caption>'
-                      f"<thead><tr><th>Column</th><th>Meaning</th></tr></thead><tbody>{body}</tbody></table>")
+                      f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
     def relationship_table(caption: str = "", **arguments: Any) -> Markup:
         chosen = blocks.LinkFilter.of("relationship_table", atlas, **arguments)
