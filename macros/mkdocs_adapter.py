@@ -182,8 +182,8 @@ def _untranslated(files: Files, config: MkDocsConfig, generated: set[str]) -> No
     english_only = [f for f in files.documentation_pages()
                     if f.src_uri not in generated and f.src_uri != "index.md" and f.src_uri not in build.translated]
     for file in sorted(english_only, key=lambda f: f.src_uri):
-        found = re.search(r"^# (.+)$", file.content_string, re.M)
-        title = found.group(1).strip() if found else file.name
+        found = re.search(r"^title: (.+)$|^# (.+)$", file.content_string, re.M)  # its front matter's title, or its heading
+        title = (found.group(1) or found.group(2)).strip() if found else file.name
         english = file.url or ""
         for code in build.site.languages:
             there = i18n.LANGUAGES[code].prefix + file.src_uri
