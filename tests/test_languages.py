@@ -339,7 +339,8 @@ def test_the_chinese_map_speaks_chinese(browser: object, base: str, width: int) 
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.parametrize("start, query, expected", [("ja/cities/taipei/", "横浜", "ja/cities/yokohama/"),
-                                                    ("zh-Hant/cities/taipei/", "高雄", "zh-Hant/cities/kaohsiung/")])
+                                                    ("zh-Hant/cities/taipei/", "高雄", "zh-Hant/cities/kaohsiung/"),
+                                                    ("ja/", "姉妹都市", "ja/types/sister/"), ("zh-Hant/", "姊妹市", "zh-Hant/types/sister/")])
 def test_search_finds_the_place_page_in_the_sites_language(browser: object, base: str, start: str, query: str, expected: str) -> None:
     visit = Visit(browser, base)
     try:
