@@ -516,6 +516,7 @@ def test_a_translators_hand_written_page_replaces_the_notice_and_its_macros_spea
     """content/ja/compare/yokohama-taipei.md: the Japanese essay, its figures and table computed in Japanese."""
     ja = page(site, "ja/compare/yokohama-taipei")
     assert '<html lang="ja"' in ja and re.search(r"<h1[^>]*>横浜と台北<", ja) and "翻訳されていません" not in ja
+    assert '<h2 id="海外との二つの関わり方">' in ja  # its headings' anchors in its own script
     links = len(atlas.links_of("yokohama"))
     assert f"記録している提携は {links} 件" in ja and "最初のものは 1957年10月29日 です" in ja
     assert "<caption>横浜市と台北市の比較：" in ja and '<th scope="col">項目</th>' in ja
