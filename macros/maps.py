@@ -3,8 +3,8 @@
 Pure Python: Folium, never MkDocs. A *kind* of map (``place``, ``group``, ``world``) is
 one Folium map, rendered once per build into a script, ``assets/atlas/maps/<kind>.js``,
 that defines ``atlasMapKinds[kind] = function (element) {...}``: Folium's script, in a
-function so that it can run once per map element, in any page, again after Material's
-instant navigation (in the global scope Folium's ``let`` declarations clash). A page
+function so that it can run once per map element, for each map of a page (in the global
+scope Folium's ``let`` declarations clash). A page
 carries only ``mapsite.map_block``: an element naming its kind and its data, a
 ``map.geojson`` file beside the page (``macros.mapdata``). Our adapter, ``overrides/assets/atlas/
 atlas-maps.js``, runs the kind function for each element; the ``AtlasData`` element of
@@ -328,7 +328,7 @@ class AtlasData(MacroElement):
 
     Points go to ``points`` (and into ``cluster``, if any), each link to the layer of its
     type in ``links``; types the data does not use leave the map. The legend switches them.
-    The view then fits the data (without animation: a page change may remove the map).
+    The view then fits the data, without animation (set once, before anything is drawn).
     """
 
     _template = Template(

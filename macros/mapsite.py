@@ -49,8 +49,7 @@ def kind_script(kind: str) -> str:
 
 
 #: What a page with a map loads, in order, once: atlas-maps.js (deferred, on every page, 10 KB)
-#: finds the page's maps and only then adds these to <head> (and again after an instant
-#: navigation to the first page with a map). The plugins' files are those Folium's elements ask
+#: finds the page's maps and only then adds these to <head>. The plugins' files are those Folium's elements ask
 #: for (a test checks it); then ours. A page without a map loads no map code at all.
 MAP_CSS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER) for _, url in assets["css"]]  # atlas-map.css: every page (mkdocs.yml)
 MAP_JS = [url for assets in (LEAFLET, FULLSCREEN, CLUSTER, SPIDERFIER) for _, url in assets["js"]]

@@ -268,8 +268,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     do not escape), so both reach it as Markup, escaped once: a generated page's are escaped from
     the data by macros.pages; a hand-written page's description (front matter) is escaped here."""
     edit = page.meta.get("edit")  # a hand-written page whose text lives elsewhere names that file
-    _languages(page, config)
-    context["nav"] = build.navs.get(_language_of(page)[0], nav)
+    context["nav"] = build.navs.get(_languages(page, config), nav)
     if build.made is not None and page.file.src_uri in build.made.uris:
         made = build.made.take(page.file.src_uri)
         page.meta["title"], page.content, edit = Markup(made.title), made.html, made.edit  # a title in mkdocs.yml's nav stays the nav's
@@ -292,14 +291,15 @@ def _language_of(page: Page) -> tuple[str, str]:
     return lang, uri[len(i18n.LANGUAGES[lang].prefix):]
 
 
-def _languages(page: Page, config: MkDocsConfig) -> None:
+def _languages(page: Page, config: MkDocsConfig) -> str:
     """The page's language, just before the theme renders it (pages are rendered one at a time,
     right after this event): Material's theme.language, so <html lang> and the theme's own words
-    follow it, and the site's name in it."""
+    follow it, and the site's name in it. Gives the language."""
     default = build.theme_language = build.theme_language or config.theme["language"]
     lang, _ = _language_of(page)
     config.theme["language"] = default if lang == i18n.ENGLISH else lang
     config["site_name"] = i18n.gettext_of(lang)(build.site.site_name)  # the header's and the <title>'s
+    return lang
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -701,7 +701,7 @@ INDEX_PAGES = ("cities/index.md", "networks/index.md", "programs/index.md", "cou
                "timeline.md", "sources/index.md", "coverage.md", "quality.md")
 
 
-def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures]) -> list[GeneratedPage]:
+def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFigures], q: quality.Quality) -> list[GeneratedPage]:
     by_country = _places_by_country(atlas)
     rows = [(pid, place, figs[pid]) for pid, place in atlas.iter_places()]
     type_legend = [(t.id, t.label, t.shown_color) for t in atlas.vocabulary.relationship_types]
@@ -724,17 +724,18 @@ def index_pages(atlas: Atlas, site: SiteConfig, figs: dict[str, figures.PlaceFig
                                   "with its definition and its number of ties.", "Among them",
                                   [_lower(label) for _, label, _ in type_legend])),
     ]
-    pages += site_pages(atlas, site)
+    pages += site_pages(atlas, site, q)
     rows: dict = {}
     pages += [country_page(atlas, code, pids, site, rows) for code, pids in by_country.items()]
     pages += [type_page(atlas, t.id, site, rows) for t in atlas.vocabulary.relationship_types]
     return pages
 
 
-def site_pages(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> list[GeneratedPage]:
-    """The timeline, the sources, coverage and data quality in a language (English: in the navigation)."""
+def site_pages(atlas: Atlas, site: SiteConfig, q: quality.Quality, lang: str = i18n.ENGLISH) -> list[GeneratedPage]:
+    """The timeline, the sources, coverage and data quality (``q``: worked out once per build) in a
+    language (English: in the navigation)."""
     return [timeline_page(atlas, site, lang), sources_page(atlas, site, lang), coverage_page(atlas, site, lang),
-            quality_page(atlas, site, lang)]
+            quality_page(atlas, site, q, lang)]
 
 
 def timeline_page(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> GeneratedPage:
@@ -790,10 +791,9 @@ def coverage_page(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> G
                  description=description, lang=lang, gaps=gaps)
 
 
-def quality_page(atlas: Atlas, site: SiteConfig, lang: str = i18n.ENGLISH) -> GeneratedPage:
+def quality_page(atlas: Atlas, site: SiteConfig, q: quality.Quality, lang: str = i18n.ENGLISH) -> GeneratedPage:
     """Where help is most useful: undated, single-source and disputed ties, weak citations."""
     _ = i18n.gettext_of(lang)
-    q = quality.quality(atlas)
     description = (f"Where help is most useful: {counted(len(q.undated), 'undated tie')}, "
                    f"{counted(len(q.single_source), 'tie')} with a single source, {counted(len(q.disputed), 'disputed tie')} "
                    f"and {counted(len(q.weak), 'weak citation')}.")
@@ -843,17 +843,18 @@ def iter_pages(atlas: Atlas, site: SiteConfig) -> Iterator[GeneratedPage]:
     """Every generated page, one at a time, in the order of page_uris."""
     figs = all_figures(atlas)
     titles = place_titles(atlas)
+    q = quality.quality(atlas)  # the data-quality pages' findings, the same in every language
     for pid in sorted(atlas.places):
         yield place_page(atlas, pid, site, figs[pid], titles[pid])
     yield from (network_page(atlas, nid, site) for nid in sorted(atlas.networks))
     yield from (program_page(atlas, gid, site) for gid in sorted(atlas.programs))
-    yield from index_pages(atlas, site, figs)
+    yield from index_pages(atlas, site, figs, q)
     for lang in site.languages:
         yield language_home(atlas, site, lang)
         for pid in sorted(atlas.places):
             yield place_page(atlas, pid, site, figs[pid], titles[pid], lang)
         yield from language_lists(atlas, site, figs, lang)
-        yield from site_pages(atlas, site, lang)
+        yield from site_pages(atlas, site, q, lang)
         yield from (network_page(atlas, nid, site, lang) for nid in sorted(atlas.networks))
         yield from (program_page(atlas, gid, site, lang) for gid in sorted(atlas.programs))
         rows: dict = {}

@@ -288,8 +288,7 @@
     L.popup(options).setLatLng(layer.getLatLng()).setContent(popup(entry)(layer)).openOn(entry.map);
   }
 
-  // The view of the data, set before anything is drawn (so drawn once), without animation (a page
-  // change may take the map away meanwhile).
+  // The view of the data, set before anything is drawn (so drawn once), without animation.
   function fit(map, features, coords) {
     var bounds = L.latLngBounds([]);
     features.forEach(function (f) { // a place; a link's ends and middle (where a long arc bulges)
