@@ -21,7 +21,8 @@ THEME = [".md-header", ".md-search", ".md-tabs", ".md-sidebar", ".md-footer"]
 PAGES = ["", "cities/taipei/", "networks/citynet/", "programs/y-port/", "countries/jp/", "types/sister/",
          "map/", "timeline/", "compare/yokohama-taipei/", "analysis/", "taiwan/", "downloads/", "coverage/",
          "quality/", "status/", "sources/", "about/", "ja/cities/", "zh-Hant/types/sister/", "ja/map/",
-         "zh-Hant/networks/citynet/", "ja/"]
+         "zh-Hant/networks/citynet/", "ja/", "ja/compare/yokohama-taipei/", "zh-Hant/taiwan/", "ja/about/",
+         "zh-Hant/downloads/", "ja/timeline/", "zh-Hant/quality/"]
 
 
 def serious_violations(visit: Visit) -> list[str]:
