@@ -352,7 +352,13 @@ def forked_stream(work: Callable[[], Generator[Any, None, None]]) -> Generator[A
     spool = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"))
     atexit.register(shutil.rmtree, spool, True)  # from its first moment, whatever happens next
     read, write = os.pipe()
-    pid = os.fork()
+    # A SIGTERM during the fork would land in its at-fork handlers (logging's), where Python
+    # ignores the exception and the build goes on: it waits until the fork is done.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        pid = os.fork()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     if pid == 0:  # the child: work, send the results, leave without running the parent's exit handlers
         os.close(read)
         code = 1
