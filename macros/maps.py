@@ -67,13 +67,16 @@ def _numbered_ids() -> Iterator[None]:
 
 
 class AtlasMap(folium.Map):
-    """A ``folium.Map`` drawn into the ``element`` its kind function receives, without Folium's page header."""
+    """A ``folium.Map`` drawn into the ``element`` its kind function receives, without Folium's page header.
+
+    It starts without a view: Leaflet adds its layers, and asks for tiles, once ``atlasMap.load`` has
+    fitted the view to the data. (With Folium's centre and zoom, a phone fetched a first set of tiles
+    for a view it then left: six tiles, about 70 KB, before the ones it shows.)"""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.map(element, {
-                center: {{ this.location|tojson }},
                 crs: L.CRS.{{ this.crs }},
                 ...{{ this.options|tojavascript }}
             });
@@ -86,8 +89,9 @@ class AtlasMap(folium.Map):
         renderer = JsCode("L.canvas({tolerance: 4})")
         # The page scrolls past a map: the wheel zooms it, and one finger drags it on a phone, only
         # once the map has the focus (a click or tap); two fingers always zoom (atlas-maps.js).
-        super().__init__(tiles=None, location=[20, 0], zoom_start=2, zoom_snap=0.25, renderer=renderer,
+        super().__init__(tiles=None, zoom_snap=0.25, renderer=renderer,
                          scroll_wheel_zoom=False, dragging=JsCode("!L.Browser.mobile"), **kwargs)
+        del self.options["zoom"]  # no view until the data's (above)
         _served(self, LEAFLET)
         tiles = TILES
         # The outlines' credit too: given to the outlines' layer, each of its hundreds of shapes would repeat it.

@@ -170,6 +170,19 @@ def test_links_across_the_pacific_are_whole_and_in_view(browser: object, base: s
     visit.close()
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path, map_id", [("map/", "map-global"), ("cities/taipei/", "map-taipei"), ("networks/citynet/", "map-citynet")])
+def test_a_map_asks_only_for_the_tiles_of_the_view_it_shows(browser: object, base: str, path: str, map_id: str, width: int) -> None:
+    visit = Visit(browser, base, viewport=(width, 844))
+    visit.page.goto(base + path)
+    visit.wait_map(map_id)
+    zoom = visit.map(map_id, "Math.round(m.map.getZoom())")
+    # No first set of tiles for a view the map then leaves: a phone would fetch them before those it shows.
+    assert visit.tiles and {int(u.split("/")[-3]) for u in visit.tiles} == {zoom}, visit.tiles
+    visit.check_clean()
+    visit.close()
+
+
 def test_the_home_page_loads_no_map_code(visit: Visit) -> None:
     visit.page.goto(visit.base)
     visit.page.wait_for_load_state("load")
