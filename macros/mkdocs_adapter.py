@@ -268,7 +268,9 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -
     do not escape), so both reach it as Markup, escaped once: a generated page's are escaped from
     the data by macros.pages; a hand-written page's description (front matter) is escaped here."""
     edit = page.meta.get("edit")  # a hand-written page whose text lives elsewhere names that file
-    context["nav"] = build.navs.get(_languages(page, config), nav)
+    lang = _languages(page, config)
+    context["nav"] = build.navs.get(lang, nav)
+    page.meta["search_root"] = i18n.LANGUAGES[lang].prefix  # its language's search index (overrides/main.html)
     if build.made is not None and page.file.src_uri in build.made.uris:
         made = build.made.take(page.file.src_uri)
         page.meta["title"], page.content, edit = Markup(made.title), made.html, made.edit  # a title in mkdocs.yml's nav stays the nav's
@@ -453,7 +455,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))
         index["docs"].extend(entries)
-        index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        sitefiles.write_search_indexes(site_dir, index, [i18n.LANGUAGES[code].prefix for code in build.site.languages])
 
 
 def on_build_error(error: Exception) -> None:

@@ -7,6 +7,7 @@ No MkDocs here. An engine adapter runs ``make_files`` while the engine works
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import replace
@@ -61,6 +62,23 @@ def write(path: Path, text: str) -> None:
 _URL = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
          'xmlns:xhtml="http://www.w3.org/1999/xhtml">')
+
+
+def write_search_indexes(site_dir: Path, index: dict, prefixes: list[str]) -> list[str]:
+    """The theme's search index (``index``) as one index per language, in the language's folder
+    (ja/search/search_index.json, its pages' locations from there), English at the root. Each page
+    loads its language's index only (overrides/main.html points the theme's search there): on a
+    phone the one index of every language was the largest download of a map page (108 KB of the
+    290 KB before its first tile). Returns the indexes' paths from the site root."""
+    groups: dict[str, list[dict]] = {prefix: [] for prefix in [""] + prefixes}
+    for doc in index["docs"]:
+        prefix = next((p for p in prefixes if doc["location"].startswith(p)), "")
+        groups[prefix].append({**doc, "location": doc["location"][len(prefix):]})
+    paths = []
+    for prefix, docs in groups.items():
+        paths.append(f"{prefix}search/search_index.json")
+        write(site_dir / paths[-1], json.dumps({**index, "docs": docs}, ensure_ascii=False, separators=(",", ":")))
+    return paths
 
 
 def split_sitemap(site_dir: Path, site_url: str, prefixes: list[str]) -> list[str]:

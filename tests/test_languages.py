@@ -351,8 +351,22 @@ def test_search_finds_the_place_page_in_the_sites_language(browser: object, base
         visit.page.locator(".md-search-result__item").first.wait_for(timeout=10000)
         links = visit.page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href.split('?')[0])")
         assert base + expected in links
+        assert all(link.startswith(base + start.split("/")[0] + "/") for link in links), links  # none in another language
+        # Its language's index only: on a phone the one index of every language cost a map page 108 KB.
+        assert [u for u in visit.requests if u.endswith("search_index.json")] == [base + start.split("/")[0] + "/search/search_index.json"]
     finally:
         visit.context.close()
+
+
+def test_each_language_has_its_own_search_index(site: Path) -> None:
+    indexes = {lang: json.loads((site / prefix / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+               for lang, prefix in (("en", ""), ("ja", "ja"), ("zh-Hant", "zh-Hant"))}
+    assert {d["location"] for d in indexes["en"]} >= {"cities/yokohama/", "about/"}
+    assert not [d for d in indexes["en"] if d["location"].startswith(("ja/", "zh-Hant/"))]
+    for lang in ("ja", "zh-Hant"):  # locations from the language's folder, each a page of it
+        assert {"cities/yokohama/", "about/"} <= {d["location"] for d in indexes[lang]}
+        pages = {d["location"].split("#")[0] for d in indexes[lang]}
+        assert all((site / lang / path / "index.html").is_file() or (site / lang / path).is_file() for path in pages), pages
 
 
 def test_a_type_of_tie_in_each_language(site: Path, atlas) -> None:

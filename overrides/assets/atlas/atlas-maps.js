@@ -372,6 +372,11 @@
       else unwrap(points, links);
       var coords = entry.focus ? toLatLng(entry.focus.geometry.coordinates[0]) : toLatLng(null, 0);
       fit(map, points.concat(links), coords);
+      // The tiles of the view are asked for as this callback ends (the browser's image loading
+      // waits for it): they come over the network while the links and places are drawn (below).
+      return { points: points, links: links, coords: coords };
+    }).then(function (data) {
+      var points = data.points, links = data.links, coords = data.coords;
       addLinks(entry, layers, links, coords);
       addPlaces(entry, layers, points, coords);
       drawn[element.id] = entry;
