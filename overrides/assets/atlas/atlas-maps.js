@@ -70,10 +70,12 @@
   }
 
   // Coordinates moved to within 180 degrees of lon0 (a place page: its place's side), or by dx.
+  // Its lng(lon): the longitude alone.
   function toLatLng(lon0, dx) {
-    return function (c) {
-      return L.latLng(c[1], c[0] + (lon0 === null ? dx : 360 * Math.round((lon0 - c[0]) / 360)));
-    };
+    var lng = function (lon) { return lon + (lon0 === null ? dx : 360 * Math.round((lon0 - lon) / 360)); };
+    var coords = function (c) { return L.latLng(c[1], lng(c[0])); };
+    coords.lng = lng;
+    return coords;
   }
 
   // ---- across the antimeridian -----------------------------------------------
@@ -290,11 +292,15 @@
 
   // The view of the data, set before anything is drawn (so drawn once), without animation.
   function fit(map, features, coords) {
-    var bounds = L.latLngBounds([]);
+    var box = [Infinity, Infinity, -Infinity, -Infinity]; // south, west, north, east (numbers: 25,000 features)
     features.forEach(function (f) { // a place; a link's ends and middle (where a long arc bulges)
       var c = f.geometry.coordinates;
-      (f.geometry.type === "Point" ? [c] : [c[0], c[c.length >> 1], c[c.length - 1]]).forEach(function (p) { bounds.extend(coords(p)); });
+      (f.geometry.type === "Point" ? [c] : [c[0], c[c.length >> 1], c[c.length - 1]]).forEach(function (p) {
+        var lng = coords.lng(p[0]);
+        box = [Math.min(box[0], p[1]), Math.min(box[1], lng), Math.max(box[2], p[1]), Math.max(box[3], lng)];
+      });
     });
+    var bounds = L.latLngBounds(isFinite(box[0]) ? [[box[0], box[1]], [box[2], box[3]]] : []);
     if (!bounds.isValid()) map.setView([20, 0], 1, { animate: false });
     else if (features.length === 1) map.setView(bounds.getCenter(), 5, { animate: false }); // one place, no link
     else map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7, animate: false });
@@ -302,7 +308,7 @@
     // The world is wider than the map (a phone): zoom 0.75, about the places' mean longitude (for
     // the atlas, East Asia and the Americas' west), rather than a world too small to read.
     var places = features.filter(function (f) { return f.geometry.type === "Point"; });
-    var lng = places.reduce(function (sum, f) { return sum + coords(f.geometry.coordinates).lng; }, 0) / places.length;
+    var lng = places.reduce(function (sum, f) { return sum + coords.lng(f.geometry.coordinates[0]); }, 0) / places.length;
     map.setView([bounds.getCenter().lat, lng], 0.75, { animate: false });
   }
 
@@ -372,7 +378,7 @@
       else unwrap(points, links);
       var coords = entry.focus ? toLatLng(entry.focus.geometry.coordinates[0]) : toLatLng(null, 0);
       fit(map, points.concat(links), coords);
-      // The tiles of the view are asked for as this callback ends (the browser's image loading
+      // The tiles of the view are asked for as this callback returns (the browser's image loading
       // waits for it): they come over the network while the links and places are drawn (below).
       return { points: points, links: links, coords: coords };
     }).then(function (data) {
