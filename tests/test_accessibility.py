@@ -86,6 +86,22 @@ def test_tables_on_a_phone_break_no_word_and_clip_nothing(browser: object, base:
     visit.close()
 
 
+@pytest.mark.parametrize("path", ["ja/coverage/", "zh-Hant/coverage/", "zh-Hant/taiwan/", "ja/cities/yokohama/"])
+def test_column_headings_in_chinese_and_japanese_stay_on_one_line_on_a_phone(browser: object, base: str, path: str) -> None:
+    visit = Visit(browser, base, viewport=(390, 844), touch=True)
+    visit.page.goto(base + path)
+    # 公表数 above a column of numbers, not one character a line.
+    heights = visit.page.evaluate("""() => [...document.querySelectorAll('table thead th')].map(th => {
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT), lines = new Set();
+        for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+            const range = document.createRange(); range.selectNodeContents(text);
+            [...range.getClientRects()].forEach(r => lines.add(Math.round(r.top)));
+        }
+        return [th.textContent.trim(), lines.size]; })""")
+    assert heights and [h for h in heights if h[1] != 1 and " " not in h[0]] == [], heights
+    visit.close()
+
+
 
 def test_a_long_table_of_links_filters_by_type_status_and_years(browser: object, base: str, atlas) -> None:
     visit = Visit(browser, base, viewport=(390, 844), touch=True)
