@@ -69,8 +69,8 @@
     });
   }
 
-  // Coordinates moved to within 180 degrees of lon0 (a place page: its place's side), or by dx.
-  // Its lng(lon): the longitude alone.
+  // Coordinates moved to within 180 degrees of lon0 (a place page: its place's side), or by dx;
+  // coords.lng(lon) moves a longitude alone.
   function toLatLng(lon0, dx) {
     var lng = function (lon) { return lon + (lon0 === null ? dx : 360 * Math.round((lon0 - lon) / 360)); };
     var coords = function (c) { return L.latLng(c[1], lng(c[0])); };
@@ -292,15 +292,16 @@
 
   // The view of the data, set before anything is drawn (so drawn once), without animation.
   function fit(map, features, coords) {
-    var box = [Infinity, Infinity, -Infinity, -Infinity]; // south, west, north, east (numbers: 25,000 features)
+    var south = Infinity, west = Infinity, north = -Infinity, east = -Infinity; // numbers: 25,000 features
     features.forEach(function (f) { // a place; a link's ends and middle (where a long arc bulges)
       var c = f.geometry.coordinates;
       (f.geometry.type === "Point" ? [c] : [c[0], c[c.length >> 1], c[c.length - 1]]).forEach(function (p) {
         var lng = coords.lng(p[0]);
-        box = [Math.min(box[0], p[1]), Math.min(box[1], lng), Math.max(box[2], p[1]), Math.max(box[3], lng)];
+        south = Math.min(south, p[1]); north = Math.max(north, p[1]);
+        west = Math.min(west, lng); east = Math.max(east, lng);
       });
     });
-    var bounds = L.latLngBounds(isFinite(box[0]) ? [[box[0], box[1]], [box[2], box[3]]] : []);
+    var bounds = L.latLngBounds(isFinite(south) ? [[south, west], [north, east]] : []);
     if (!bounds.isValid()) map.setView([20, 0], 1, { animate: false });
     else if (features.length === 1) map.setView(bounds.getCenter(), 5, { animate: false }); // one place, no link
     else map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7, animate: false });
