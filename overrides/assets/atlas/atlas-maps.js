@@ -302,12 +302,13 @@
       });
     });
     var bounds = L.latLngBounds(isFinite(south) ? [[south, west], [north, east]] : []);
-    if (!bounds.isValid()) map.setView([20, 0], 1, { animate: false });
-    else if (features.length === 1) map.setView(bounds.getCenter(), 5, { animate: false }); // one place, no link
-    else map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7, animate: false });
-    if (map.getZoom() >= 0.75) return;
+    if (!bounds.isValid()) return map.setView([20, 0], 1, { animate: false });
+    if (features.length === 1) return map.setView(bounds.getCenter(), 5, { animate: false }); // one place, no link
+    var options = { padding: [24, 24], maxZoom: 7, animate: false }; // the padding on both sides: 48 px
+    if (map.getBoundsZoom(bounds, false, L.point(48, 48)) >= 0.75) return map.fitBounds(bounds, options);
     // The world is wider than the map (a phone): zoom 0.75, about the places' mean longitude (for
-    // the atlas, East Asia and the Americas' west), rather than a world too small to read.
+    // the atlas, East Asia and the Americas' west), rather than a world too small to read. One view
+    // set, not two: each redraws every layer.
     var places = features.filter(function (f) { return f.geometry.type === "Point"; });
     var lng = places.reduce(function (sum, f) { return sum + coords.lng(f.geometry.coordinates[0]); }, 0) / places.length;
     map.setView([bounds.getCenter().lat, lng], 0.75, { animate: false });
