@@ -387,6 +387,10 @@
       var points = data.points, links = data.links, coords = data.coords;
       addLinks(entry, layers, links, coords);
       addPlaces(entry, layers, points, coords);
+      // The controls and the links in a task of their own: a phone answers a tap in between (the
+      // world map's one long task was the page's longest after the theme's own).
+      return new Promise(function (resolve) { setTimeout(resolve); });
+    }).then(function () {
       drawn[element.id] = entry;
       map.fire("atlas:ready", { entry: entry }); // the controls (SharedView first: they start as the address says)
       window.cancelAnimationFrame(entry.pending); // the links, once, as the controls now want them
