@@ -177,7 +177,7 @@ def _untranslated(files: Files, config: MkDocsConfig, generated: set[str]) -> No
     """Each hand-written page in each language: a translator's page where there is one
     (content/ja/about.md beside content/about.md), else a page that says, in that language, that
     it is not translated yet, with a link to the English text (out of the navigation)."""
-    prefixes = tuple(i18n.LANGUAGES[code].prefix for code in build.site.languages)
+    prefixes = build.site.prefixes
     build.translated = {f.src_uri for f in files.documentation_pages() if prefixes and f.src_uri.startswith(prefixes)}
     english_only = [f for f in files.documentation_pages()
                     if f.src_uri not in generated and f.src_uri != "index.md" and f.src_uri not in build.translated]
@@ -450,12 +450,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         for path, make in build.author_maps.items():
             sitefiles.write(site_dir / path, make(data))
     if build.site.languages and (site_dir / "sitemap.xml").is_file():
-        sitefiles.split_sitemap(site_dir, build.site.site_url, [i18n.LANGUAGES[code].prefix for code in build.site.languages])
+        sitefiles.split_sitemap(site_dir, build.site.site_url, build.site.prefixes)
     index_path = site_dir / "search" / "search_index.json"
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))
         index["docs"].extend(entries)
-        sitefiles.write_search_indexes(site_dir, index, [i18n.LANGUAGES[code].prefix for code in build.site.languages])
+        sitefiles.write_search_indexes(site_dir, index, build.site.prefixes)
 
 
 def on_build_error(error: Exception) -> None:

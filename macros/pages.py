@@ -75,6 +75,11 @@ class SiteConfig:
     root: str = "."  # the repository's folder, where CONTRIBUTING.md is
     languages: tuple[str, ...] = ()  # the languages besides English whose pages are made (macros.i18n)
 
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The folders of those languages' pages ("zh-Hant/", "ja/"), in the same order."""
+        return tuple(i18n.LANGUAGES[code].prefix for code in self.languages)
+
     def absolute(self, target: str) -> str:
         """The public address of a site-root relative URL (the relative URL if none is set)."""
         return self.site_url.rstrip("/") + "/" + target if self.site_url else target

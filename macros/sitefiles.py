@@ -64,13 +64,13 @@ _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.site
          'xmlns:xhtml="http://www.w3.org/1999/xhtml">')
 
 
-def write_search_indexes(site_dir: Path, index: dict, prefixes: list[str]) -> list[str]:
+def write_search_indexes(site_dir: Path, index: dict, prefixes: tuple[str, ...]) -> list[str]:
     """The theme's search index (``index``) as one index per language, in the language's folder
     (ja/search/search_index.json, its pages' locations from there), English at the root. Each page
     loads its language's index only (overrides/main.html points the theme's search there): on a
     phone the one index of every language was the largest download of a map page (108 KB of the
     290 KB before its first tile). Returns the indexes' paths from the site root."""
-    groups: dict[str, list[dict]] = {prefix: [] for prefix in [""] + prefixes}
+    groups: dict[str, list[dict]] = {prefix: [] for prefix in ("", *prefixes)}
     for doc in index["docs"]:
         prefix = next((p for p in prefixes if doc["location"].startswith(p)), "")
         groups[prefix].append({**doc, "location": doc["location"][len(prefix):]})
@@ -81,7 +81,7 @@ def write_search_indexes(site_dir: Path, index: dict, prefixes: list[str]) -> li
     return paths
 
 
-def split_sitemap(site_dir: Path, site_url: str, prefixes: list[str]) -> list[str]:
+def split_sitemap(site_dir: Path, site_url: str, prefixes: tuple[str, ...]) -> list[str]:
     """The engine's sitemap.xml (every page, with its hreflang alternates) as one sitemap per
     language, each in its language's folder (English: sitemap-en.xml at the root; not the
     embed page, which search engines are told not to index), and
@@ -89,7 +89,7 @@ def split_sitemap(site_dir: Path, site_url: str, prefixes: list[str]) -> list[st
     it would be the old list. Returns the sitemaps' paths from the site root."""
     text = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
     base = site_url.rstrip("/") + "/"
-    groups: dict[str, list[str]] = {prefix: [] for prefix in [""] + prefixes}
+    groups: dict[str, list[str]] = {prefix: [] for prefix in ("", *prefixes)}
     for found in _URL.finditer(text):
         path = found.group(1)[len(base):] if found.group(1).startswith(base) else ""
         if path == mapsite.EMBED_PAGE:  # a map for other sites' frames, marked noindex

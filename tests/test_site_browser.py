@@ -153,8 +153,7 @@ def test_every_marker_on_clustered_maps_answers(visit: Visit, path: str, map_id:
 @pytest.mark.parametrize("path, map_id", [("map/", "map-global"), ("types/sister/", "map-sister"), ("countries/us/", "map-us")])
 def test_links_across_the_pacific_are_whole_and_in_view(browser: object, base: str, path: str, map_id: str, width: int) -> None:
     visit = Visit(browser, base, viewport=(width, 844))
-    visit.page.goto(base + path)
-    visit.wait_map(map_id)
+    visit.open(path, map_id)
     found = visit.map(map_id, """(() => {
         const arc = m.arcs.find(a => a.feature.properties.from === 'taipei' && a.feature.properties.to === 'houston');
         const points = arc.latLngs(), view = m.map.getBounds();
@@ -174,8 +173,7 @@ def test_links_across_the_pacific_are_whole_and_in_view(browser: object, base: s
 @pytest.mark.parametrize("path, map_id", [("map/", "map-global"), ("cities/taipei/", "map-taipei"), ("networks/citynet/", "map-citynet")])
 def test_a_map_asks_only_for_the_tiles_of_the_view_it_shows(browser: object, base: str, path: str, map_id: str, width: int) -> None:
     visit = Visit(browser, base, viewport=(width, 844))
-    visit.page.goto(base + path)
-    visit.wait_map(map_id)
+    visit.open(path, map_id)
     zoom = visit.map(map_id, "Math.round(m.map.getZoom())")
     # No first set of tiles for a view the map then leaves: a phone would fetch them before those it shows.
     assert visit.tiles and {int(u.split("/")[-3]) for u in visit.tiles} == {zoom}, visit.tiles
